@@ -1,0 +1,592 @@
+"""The ingest run: files in, lake rows out, every record accounted for.
+
+Steps per run: expand paths → hash and skip files already ingested → sniff and detect the source →
+adapter (column-wise parse + mapping) → redact → drop what the lake already holds → write
+atomically → quarantine and ingest_log rows → check ``records_read = events_written + merged +
+duplicates + quarantined + skipped`` for every file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import secrets
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ingest import sniff
+from ingest.errors import IngestError, UnknownFormat
+from ingest.lake import Lake, rows_to_table
+from ingest.redact import Redactor, load_or_create_key
+from ingest.snapshots import vault as vault_snapshots
+from ingest.sources.vault import audit as vault_audit
+
+DEFAULT_STORE = "default"
+QUARANTINE_RAW_CHARS = 2048
+SOURCES = ("vault",)
+
+Progress = Callable[[str, int, int], None]  # (file label, disk bytes done, disk bytes total)
+
+
+@dataclass
+class FileReport:
+    path: Path
+    source: str = ""
+    kind: str = ""
+    sha256: str = ""
+    bytes: int = 0
+    status: str = "pending"  # ingested | already ingested
+    records_read: int = 0
+    events_written: int = 0
+    merged: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+    skipped: int = 0
+    skipped_reasons: dict[str, int] = field(default_factory=dict)
+    note: str = ""
+
+    def balanced(self) -> bool:
+        return self.records_read == (
+            self.events_written + self.merged + self.duplicates + self.quarantined + self.skipped
+        )
+
+
+@dataclass
+class RunReport:
+    ingest_id: str
+    lake: Path
+    files: list[FileReport]
+    started: datetime
+    finished: datetime
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Planned:
+    report: FileReport
+    shape: sniff.Shape
+
+
+def new_ingest_id(now: datetime) -> str:
+    return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+_ROTATION = re.compile(r"^(?P<base>.*?)(?:\.(?P<n>\d+))?(?P<gz>\.gz)?$")
+
+
+def rotation_key(path: Path) -> tuple[str, str, int]:
+    """Order logrotate siblings oldest first: ``x.log.2.gz``, ``x.log.1``, ``x.log``."""
+    m = _ROTATION.match(path.name)
+    assert m is not None  # the pattern matches any name
+    n = int(m.group("n")) if m.group("n") else 0
+    return (str(path.parent), m.group("base"), -n)
+
+
+def expand(paths: Sequence[Path]) -> list[Path]:
+    """Files under ``paths`` (directories recursively, dotfiles skipped), oldest rotation first."""
+    found: list[Path] = []
+    for p in paths:
+        if not p.exists():
+            raise IngestError("no such file or directory", file=str(p), hint="check the path")
+        if p.is_dir():
+            found.extend(
+                f for f in p.rglob("*")
+                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            )
+        else:
+            found.append(p)
+    unique = sorted({f.resolve() for f in found}, key=rotation_key)
+    return unique
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def detect(path: Path, shaped: sniff.Sniffed, forced: str | None) -> str:
+    """Return the kind of a file: ``vault-audit`` or ``vault-snapshot``; raise if unknown."""
+    if shaped.shape == "empty":
+        return "empty"
+    if forced and forced not in SOURCES:
+        raise UnknownFormat(
+            f"unknown --source {forced!r}", hint=f"known sources: {', '.join(SOURCES)}"
+        )
+    first = _first_record(path, shaped)
+    if shaped.shape == "lines":
+        if vault_audit.looks_like_audit(first):
+            return "vault-audit"
+    else:
+        api_path = vault_snapshots.api_path_from_filename(path)
+        payload = _load_document(path)
+        if vault_snapshots.recognise(payload, api_path):
+            return "vault-snapshot"
+        if vault_audit.looks_like_audit(first):
+            return "vault-audit"
+    if forced == "vault" and shaped.shape == "lines":
+        return "vault-audit"
+    raise UnknownFormat(
+        "no source recognises this file (not a Vault/OpenBao audit log or API snapshot)",
+        file=str(path),
+        hint="pass --source NAME if it is one, or remove it from the input",
+    )
+
+
+def _first_record(path: Path, shaped: sniff.Sniffed) -> Any:
+    if shaped.shape == "lines":
+        for raw_line in shaped.head.splitlines()[:50]:
+            line = raw_line.strip()
+            if "{" not in line:
+                continue
+            try:
+                value = json.loads(line[line.index("{"):])
+            except ValueError:
+                continue
+            if isinstance(value, dict):
+                for key in ("message",):
+                    inner = value.get(key)
+                    if isinstance(inner, str) and inner.lstrip().startswith("{"):
+                        try:
+                            return json.loads(inner)
+                        except ValueError:
+                            pass
+                return value
+        return None
+    for rec in sniff.iter_document_records(path):
+        if rec.problem:
+            return None
+        try:
+            return json.loads(rec.text)
+        except ValueError:
+            return None
+    return None
+
+
+def _load_document(path: Path) -> Any:
+    stream, _, _ = sniff.open_bytes(path)
+    try:
+        text = stream.read().decode("utf-8", errors="replace")
+    finally:
+        stream.close()
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+class _Seen:
+    """Event ids already in the lake or written by this run, loaded per touched partition."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, lake: Lake, source: str) -> None:
+        self.con = con
+        self.lake = lake
+        self.source = source
+        self.loaded: set[str] = set()
+        con.execute("CREATE OR REPLACE TEMP TABLE seen (event_id VARCHAR)")
+
+    def load(self, dates: Iterable[str]) -> None:
+        for d in dates:
+            if d in self.loaded:
+                continue
+            self.loaded.add(d)
+            files = self.lake.files("events", source=self.source, event_date=d)
+            if files:
+                self.con.execute(
+                    "INSERT INTO seen SELECT event_id FROM read_parquet($files)",
+                    {"files": [str(f) for f in files]},
+                )
+
+
+class Ingest:
+    """One ingest run against one lake."""
+
+    def __init__(
+        self,
+        lake: Lake,
+        *,
+        source: str | None = None,
+        store: str | None = None,
+        progress: Progress | None = None,
+        block_bytes: int = sniff.BLOCK_BYTES,
+    ) -> None:
+        self.lake = lake
+        self.forced_source = source
+        self.store = store or DEFAULT_STORE
+        self.progress = progress
+        self.block_bytes = int(os.environ.get("KEYTRAIL_BLOCK_BYTES", block_bytes))
+        self.started = datetime.now(UTC)
+        self.ingest_id = new_ingest_id(self.started)
+        self.con = duckdb.connect()
+        self.con.execute("SET TimeZone = 'UTC'")
+        self.con.execute("SET preserve_insertion_order = false")
+        self.redactor = Redactor(load_or_create_key(lake.meta_dir))
+        self.quarantine: list[pa.Table] = []
+        self.warnings: list[str] = []
+
+    # -- planning ---------------------------------------------------------------------------
+    def plan(self, paths: Sequence[Path]) -> list[_Planned]:
+        files = expand(paths)
+        if not files:
+            raise IngestError("no input files found", file=", ".join(map(str, paths)))
+        known = self._known_hashes()
+        planned: list[_Planned] = []
+        for path in files:
+            rep = FileReport(path=path, bytes=path.stat().st_size)
+            rep.sha256 = file_sha256(path)
+            if rep.sha256 in known:
+                rep.status = "already ingested"
+                rep.note = f"same sha256 as {known[rep.sha256]}"
+                planned.append(_Planned(rep, "empty"))
+                continue
+            shaped = sniff.sniff(path)
+            rep.kind = detect(path, shaped, self.forced_source)
+            rep.source = "vault"
+            planned.append(_Planned(rep, shaped.shape))
+        return planned
+
+    def _known_hashes(self) -> dict[str, str]:
+        files = self.lake.files("ingest_log")
+        if not files:
+            return {}
+        rows = self.con.execute(
+            "SELECT file_sha256, any_value(origin_file) FROM read_parquet($f) GROUP BY 1",
+            {"f": [str(f) for f in files]},
+        ).fetchall()
+        return {sha: origin for sha, origin in rows}
+
+    # -- running ----------------------------------------------------------------------------
+    def run(self, paths: Sequence[Path]) -> RunReport:
+        with self.lake.writer_lock():
+            planned = self.plan(paths)
+            todo = [p for p in planned if p.report.status == "pending"]
+            audit = [p for p in todo if p.report.kind == "vault-audit"]
+            snaps = [p for p in todo if p.report.kind == "vault-snapshot"]
+            for p in todo:
+                if p.report.kind == "empty":
+                    p.report.status = "ingested"
+                    p.report.note = "empty file"
+            if audit:
+                self._run_vault_audit(audit)
+            if snaps:
+                self._run_vault_snapshots(snaps)
+            self._write_quarantine()
+            finished = datetime.now(UTC)
+            self._write_ingest_log([p.report for p in todo], finished)
+        return RunReport(
+            ingest_id=self.ingest_id,
+            lake=self.lake.root,
+            files=[p.report for p in planned],
+            started=self.started,
+            finished=finished,
+            warnings=self.warnings,
+        )
+
+    def _run_vault_audit(self, planned: list[_Planned]) -> None:
+        adapter = vault_audit.VaultAudit(self.con, self.store, self.redactor)
+        seen = _Seen(self.con, self.lake, "vault")
+        reports = [p.report for p in planned]
+        origin = pa.array([str(r.path) for r in reports], pa.string())
+        total = sum(r.bytes for r in reports)
+        done_before = 0
+        for idx, p in enumerate(planned):
+            rep = p.report
+            for lines, numbers, disk_pos in self._blocks(p):
+                rep.records_read += len(lines)
+                rows, bad = adapter.feed(idx, lines, numbers)
+                self._account(reports, rows, bad, seen, origin)
+                if self.progress:
+                    self.progress(rep.path.name, done_before + disk_pos, total)
+            done_before += rep.bytes
+            rep.status = "ingested"
+        self._account(reports, adapter.finish(), None, seen, origin)
+        if self.progress:
+            self.progress("", total, total)
+
+    def _blocks(self, p: _Planned) -> Iterable[tuple[pa.Array, pa.Array, int]]:
+        path = p.report.path
+        if p.shape == "lines":
+            for block in sniff.iter_line_blocks(path, self.block_bytes):
+                yield block.lines, block.line_numbers, block.disk_pos
+            return
+        texts: list[str] = []
+        numbers: list[int] = []
+        for rec in sniff.iter_document_records(path):
+            if rec.problem:
+                # The document breaks here: quarantine the rest as one record with the reason.
+                self._quarantine_one(p.report, rec.line, rec.problem, rec.text)
+                p.report.records_read += 1
+                p.report.quarantined += 1
+                break
+            texts.append(rec.text)
+            numbers.append(rec.line)
+        yield pa.array(texts, pa.string()), pa.array(numbers, pa.int64()), p.report.bytes
+
+    def _account(
+        self,
+        reports: list[FileReport],
+        rows: pa.Table,
+        bad: pa.Table | None,
+        seen: _Seen,
+        origin: pa.Array,
+    ) -> None:
+        """Count dispositions per file, drop ids the lake holds, redact and write the rest."""
+        if bad is not None and bad.num_rows:
+            for idx, n in _count_by(bad, "file_idx").items():
+                reports[idx].quarantined += n
+            self._add_quarantine(bad, reports, origin, "vault")
+        if rows.num_rows == 0:
+            return
+        for (idx, disp), n in _count_by2(rows, "file_idx", "disposition").items():
+            if disp == "merged":
+                reports[idx].merged += n
+            elif disp == "duplicate":
+                reports[idx].duplicates += n
+        self.con.register("cand", rows)
+        try:
+            dates = [
+                r[0]
+                for r in self.con.execute(
+                    "SELECT DISTINCT strftime(event_time, '%Y-%m-%d') FROM cand "
+                    "WHERE disposition = 'event'"
+                ).fetchall()
+            ]
+            seen.load(dates)
+            fresh = self.con.sql(
+                """
+                SELECT c.* EXCLUDE (disposition), CAST(event_time AS DATE) AS event_date
+                FROM cand c
+                WHERE disposition = 'event'
+                  AND event_id NOT IN (SELECT event_id FROM seen)
+                """
+            ).to_arrow_table()
+            already = self.con.execute(
+                """
+                SELECT file_idx, count(*) FROM cand
+                WHERE disposition = 'event' AND event_id IN (SELECT event_id FROM seen)
+                GROUP BY 1
+                """
+            ).fetchall()
+        finally:
+            self.con.unregister("cand")
+        for idx, n in already:
+            reports[idx].duplicates += n
+        if fresh.num_rows == 0:
+            return
+        self.con.register("fresh", fresh.select(["event_id"]))
+        try:
+            self.con.execute("INSERT INTO seen SELECT event_id FROM fresh")
+        finally:
+            self.con.unregister("fresh")
+        for idx, n in _count_by(fresh, "file_idx").items():
+            reports[idx].events_written += n
+        events = self._to_events(fresh, origin, "vault")
+        self.lake.write("events", events, self.ingest_id)
+
+    def _to_events(self, fresh: pa.Table, origin: pa.Array, source: str) -> pa.Table:
+        n = fresh.num_rows
+        raw = self.redactor.redact_series(pl.from_arrow(fresh.column("raw")))  # type: ignore[arg-type]
+        cols: dict[str, Any] = {name: fresh.column(name) for name in fresh.column_names}
+        cols["raw"] = raw.to_arrow()
+        cols["source"] = pa.array([source] * n, pa.string())
+        cols["origin_file"] = pc.take(origin, fresh.column("file_idx"))
+        cols["origin_line"] = fresh.column("line")
+        cols["ingest_id"] = pa.array([self.ingest_id] * n, pa.string())
+        return pa.table(cols)
+
+    # -- snapshots --------------------------------------------------------------------------
+    def _run_vault_snapshots(self, planned: list[_Planned]) -> None:
+        docs = []
+        for p in planned:
+            rep = p.report
+            payload = _load_document(rep.path)
+            mtime = datetime.fromtimestamp(rep.path.stat().st_mtime, UTC)
+            docs.append(
+                vault_snapshots.SnapshotDoc(
+                    origin_file=str(rep.path),
+                    api_path=vault_snapshots.api_path_from_filename(rep.path),
+                    payload=payload,
+                    snapshot_time=mtime,
+                )
+            )
+        result = vault_snapshots.build(docs, store=self.store)
+        self.warnings.extend(result.warnings)
+        written: dict[str, int] = {}
+        for table, rows, key in (
+            ("grants", result.grants, "grant_id"),
+            ("principals", result.principals, "principal_row_id"),
+            ("secrets", result.secrets, "secret_row_id"),
+        ):
+            for origin_file, n in self._write_snapshot_rows(table, rows, key).items():
+                written[origin_file] = written.get(origin_file, 0) + n
+        for p in planned:
+            rep = p.report
+            outcome = result.per_file.get(str(rep.path))
+            rep.records_read = 1
+            rep.status = "ingested"
+            if outcome is not None and outcome.problem:
+                rep.quarantined = 1
+                self._quarantine_one(rep, 1, outcome.problem, "")
+                continue
+            rep.note = outcome.kind if outcome is not None else ""
+            # One snapshot document is one record; the rows it yields are reported in the note.
+            n = written.get(str(rep.path), 0)
+            if n:
+                rep.events_written = 1
+                rep.note = f"{rep.note}: {n} rows"
+            elif outcome is not None and outcome.rows_written:
+                rep.duplicates = 1
+                rep.note = f"{rep.note}: rows already in the lake"
+            else:
+                rep.skipped = 1
+                reason = f"{outcome.kind if outcome else 'snapshot'} (no rows of its own)"
+                rep.skipped_reasons[reason] = 1
+
+    def _write_snapshot_rows(self, table: str, rows: list[dict[str, Any]], key: str) -> dict[str, int]:
+        if not rows:
+            return {}
+        data = rows_to_table(table, [{**r, "ingest_id": self.ingest_id} for r in rows])
+        existing = self.lake.files(table, source="vault")
+        if existing:
+            have = {
+                r[0]
+                for r in self.con.execute(
+                    f"SELECT {key} FROM read_parquet($f)", {"f": [str(f) for f in existing]}
+                ).fetchall()
+            }
+            data = data.filter(pc.invert(pc.is_in(data.column(key), pa.array(list(have)))))
+        # The same row from two snapshot files of one run is one row.
+        data = _first_by(data, key)
+        self.lake.write(table, data, self.ingest_id)
+        return dict(_count_by(data, "origin_file"))
+
+    # -- quarantine and ingest_log ----------------------------------------------------------
+    def _add_quarantine(self, bad: pa.Table, reports: list[FileReport], origin: pa.Array, source: str) -> None:
+        raw = pl.from_arrow(bad.column("raw")).str.slice(0, QUARANTINE_RAW_CHARS)  # type: ignore[union-attr]
+        raw = self.redactor.redact_series(raw)  # type: ignore[arg-type]
+        shas = pa.array([r.sha256 for r in reports], pa.string())
+        self.quarantine.append(
+            pa.table(
+                {
+                    "ingest_id": pa.array([self.ingest_id] * bad.num_rows, pa.string()),
+                    "source": pa.array([source] * bad.num_rows, pa.string()),
+                    "origin_file": pc.take(origin, bad.column("file_idx")),
+                    "file_sha256": pc.take(shas, bad.column("file_idx")),
+                    "origin_line": bad.column("line"),
+                    "reason": bad.column("reason"),
+                    "raw": raw.to_arrow(),
+                }
+            )
+        )
+
+    def _quarantine_one(self, rep: FileReport, line: int, reason: str, raw: str) -> None:
+        self.quarantine.append(
+            pa.table(
+                {
+                    "ingest_id": [self.ingest_id],
+                    "source": [rep.source or "unknown"],
+                    "origin_file": [str(rep.path)],
+                    "file_sha256": [rep.sha256],
+                    "origin_line": pa.array([line], pa.int64()),
+                    "reason": [reason],
+                    "raw": [self.redactor.redact_text(raw[:QUARANTINE_RAW_CHARS])],
+                }
+            )
+        )
+
+    def _write_quarantine(self) -> None:
+        if not self.quarantine:
+            return
+        q = pa.concat_tables(self.quarantine, promote_options="permissive")
+        ids = [
+            hashlib.sha256(f"{sha}|{line}".encode()).hexdigest()[:32]
+            for sha, line in zip(
+                q.column("file_sha256").to_pylist(), q.column("origin_line").to_pylist(), strict=True
+            )
+        ]
+        q = q.append_column("quarantine_id", pa.array(ids, pa.string()))
+        existing = self.lake.files("quarantine")
+        if existing:
+            have = self.con.sql(
+                "SELECT quarantine_id FROM read_parquet($f)", params={"f": [str(f) for f in existing]}
+            ).to_arrow_table().column(0)
+            q = q.filter(pc.invert(pc.is_in(q.column("quarantine_id"), have)))
+        self.lake.write("quarantine", q, self.ingest_id)
+
+    def _write_ingest_log(self, reports: list[FileReport], finished: datetime) -> None:
+        broken = [r for r in reports if not r.balanced()]
+        if broken:
+            r = broken[0]
+            raise IngestError(
+                f"record counts do not balance: read {r.records_read} != written {r.events_written}"
+                f" + merged {r.merged} + duplicates {r.duplicates} + quarantined {r.quarantined}"
+                f" + skipped {r.skipped}",
+                file=str(r.path),
+                hint="this is a keytrail bug; please report it with the input file",
+            )
+        if not reports:
+            return
+        rows = [
+            {
+                "ingest_id": self.ingest_id,
+                "origin_file": str(r.path),
+                "file_sha256": r.sha256,
+                "bytes": r.bytes,
+                "source": r.source or "unknown",
+                "kind": "snapshot" if r.kind.endswith("snapshot") else "audit",
+                "records_read": r.records_read,
+                "events_written": r.events_written,
+                "merged": r.merged,
+                "duplicates": r.duplicates,
+                "quarantined": r.quarantined,
+                "skipped": r.skipped,
+                "skipped_reasons": list(r.skipped_reasons.items()),
+                "started": self.started,
+                "finished": finished,
+            }
+            for r in reports
+        ]
+        self.lake.write("ingest_log", rows_to_table("ingest_log", rows), self.ingest_id)
+
+
+def _count_by(table: pa.Table, column: str) -> dict[Any, int]:
+    counts = pc.value_counts(table.column(column)).to_pylist()
+    return {c["values"]: c["counts"] for c in counts}
+
+
+def _count_by2(table: pa.Table, a: str, b: str) -> dict[tuple[Any, Any], int]:
+    grouped = table.group_by([a, b]).aggregate([([], "count_all")]).to_pylist()
+    return {(g[a], g[b]): g["count_all"] for g in grouped}
+
+
+def _first_by(table: pa.Table, key: str) -> pa.Table:
+    if table.num_rows == 0:
+        return table
+    idx = table.append_column("_i", pa.array(range(table.num_rows), pa.int64()))
+    first = idx.group_by(key, use_threads=False).aggregate([("_i", "min")]).column("_i_min")
+    return table.take(sorted(first.to_pylist()))
+
+
+def run_ingest(
+    paths: Sequence[Path],
+    lake_root: Path,
+    *,
+    source: str | None = None,
+    store: str | None = None,
+    progress: Progress | None = None,
+) -> RunReport:
+    lake = Lake.open(lake_root, create=True)
+    return Ingest(lake, source=source, store=store, progress=progress).run(paths)
+

@@ -1,0 +1,304 @@
+"""Container sniffing shared by every source.
+
+Turns any input file into a stream of *record texts* with their line numbers, whatever the wrapping:
+gzip (by magic bytes, not extension), UTF-8 / UTF-16 byte-order marks, JSON lines, a JSON array,
+``{"Records": [...]}`` / ``{"records": [...]}`` wrappers, back-to-back pretty-printed objects (jq
+output), concatenated arrays (``gh api --paginate``), CRLF line ends and a missing final newline.
+
+Two shapes come out:
+
+* ``lines``: one record per line. Blocks of lines are returned as Arrow arrays so that adapters
+  parse them column-wise (DuckDB / polars); no Python work per line. A text prefix before the JSON
+  (Vault's ``prefix=`` option, syslog framing) is left in place here and stripped by the adapter,
+  which also quarantines lines that hold no JSON at all.
+* ``document``: a JSON document that is not line-oriented; records are cut out of it with their
+  starting line numbers (Python's decoder, one call per record: documents are snapshots, API pages
+  and small exports, not the bulk audit streams).
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Literal
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ingest.errors import UnreadableInput
+
+GZIP_MAGIC = b"\x1f\x8b"
+BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+WRAPPER_KEYS = ("Records", "records")
+SNIFF_BYTES = 1 << 16
+BLOCK_BYTES = 16 << 20
+
+Shape = Literal["lines", "document", "empty"]
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    shape: Shape
+    encoding: str
+    gzipped: bool
+    head: str  # the first decoded characters, for source detection
+
+
+class _Utf8Reader(io.RawIOBase):
+    """Re-encodes a UTF-16 text stream to UTF-8 bytes on the fly."""
+
+    def __init__(self, text: IO[str]) -> None:
+        self._text = text
+        self._buf = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: bytearray | memoryview) -> int:  # type: ignore[override]
+        while len(self._buf) < len(b):
+            chunk = self._text.read(1 << 16)
+            if not chunk:
+                break
+            self._buf += chunk.encode("utf-8")
+        n = min(len(b), len(self._buf))
+        b[:n] = self._buf[:n]
+        self._buf = self._buf[n:]
+        return n
+
+
+def open_bytes(path: Path) -> tuple[IO[bytes], str, bool]:
+    """Open ``path`` as a stream of UTF-8 bytes, BOM removed; returns (stream, encoding, gzipped)."""
+    stream, encoding, gzipped, _ = open_bytes_with_raw(path)
+    return stream, encoding, gzipped
+
+
+def open_bytes_with_raw(path: Path) -> tuple[IO[bytes], str, bool, IO[bytes]]:
+    """As :func:`open_bytes`, plus the on-disk handle (its position drives progress bars)."""
+    try:
+        raw: IO[bytes] = path.open("rb")
+    except OSError as exc:
+        raise UnreadableInput(
+            f"cannot open: {exc.strerror or exc}", file=str(path), hint="check the path and permissions"
+        ) from exc
+    magic = raw.read(2)
+    raw.seek(0)
+    gzipped = magic == GZIP_MAGIC
+    stream: IO[bytes] = _gunzip(raw) if gzipped else raw
+    try:
+        start = stream.read(4)
+    except (OSError, EOFError) as exc:
+        raw.close()
+        raise UnreadableInput(f"corrupt gzip stream: {exc}", file=str(path)) from exc
+    encoding = "utf-8"
+    bom_len = 0
+    for bom, enc in BOMS:
+        if start.startswith(bom):
+            encoding, bom_len = enc, len(bom)
+            break
+    # Rewind by reopening: gzip streams cannot seek backwards cheaply.
+    stream.close()
+    raw.close()
+    raw = path.open("rb")
+    stream = _gunzip(raw) if gzipped else raw
+    stream.read(bom_len)
+    if encoding.startswith("utf-16"):
+        text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
+        return io.BufferedReader(_Utf8Reader(text), 1 << 16), encoding, gzipped, raw
+    return stream, encoding, gzipped, raw
+
+
+def _gunzip(raw: IO[bytes]) -> IO[bytes]:
+    """A gzip reader that closes the underlying file with itself."""
+    stream = gzip.GzipFile(fileobj=raw, mode="rb")
+    stream.myfileobj = raw  # type: ignore[assignment]
+    return stream  # type: ignore[return-value]
+
+
+def sniff(path: Path) -> Sniffed:
+    """Decide whether the file is line-oriented JSON (possibly prefixed) or a JSON document."""
+    stream, encoding, gzipped = open_bytes(path)
+    try:
+        head_bytes = stream.read(SNIFF_BYTES)
+    except (OSError, EOFError) as exc:
+        raise UnreadableInput(f"corrupt gzip stream: {exc}", file=str(path)) from exc
+    finally:
+        stream.close()
+    head = head_bytes.decode("utf-8", errors="replace")
+    stripped = head.lstrip()
+    if not stripped:
+        return Sniffed("empty", encoding, gzipped, head)
+    if stripped[0] == "[":
+        return Sniffed("document", encoding, gzipped, head)
+    if stripped[0] == "{":
+        first_line = stripped.split("\n", 1)[0].strip()
+        try:
+            first = json.loads(first_line)
+        except ValueError:
+            # The first object spans several lines: pretty-printed (one document or jq output).
+            return Sniffed("document", encoding, gzipped, head)
+        if isinstance(first, dict) and any(isinstance(first.get(k), list) for k in WRAPPER_KEYS):
+            return Sniffed("document", encoding, gzipped, head)
+        return Sniffed("lines", encoding, gzipped, head)
+    # Text before the JSON: prefixed lines, syslog framing, or not JSON at all (the adapter decides).
+    return Sniffed("lines", encoding, gzipped, head)
+
+
+@dataclass(frozen=True)
+class LineBlock:
+    """A block of consecutive lines: ``lines[i]`` is line ``first_line + offsets[i]``."""
+
+    lines: pa.Array  # string
+    line_numbers: pa.Array  # int64, 1-based
+    bytes_read: int  # decompressed bytes consumed so far in the file
+    disk_pos: int  # position in the file on disk (compressed bytes for gzip)
+
+
+def iter_line_blocks(path: Path, block_bytes: int = BLOCK_BYTES) -> Iterator[LineBlock]:
+    """Yield the non-empty lines of a line-oriented file in Arrow blocks, with 1-based line numbers.
+
+    Memory stays at about two blocks whatever the file size. Invalid UTF-8 bytes become U+FFFD;
+    the record then fails JSON validation or keeps the replacement character, never stops the file.
+    """
+    stream, _, _, raw = open_bytes_with_raw(path)
+    carry = b""
+    next_line = 1
+    consumed = 0
+    try:
+        while True:
+            try:
+                chunk = stream.read(block_bytes)
+            except (OSError, EOFError) as exc:
+                raise UnreadableInput(
+                    f"input ends in the middle of a gzip stream after {consumed} bytes: {exc}",
+                    file=str(path),
+                    hint="the file was truncated while copying; fetch it again",
+                ) from exc
+            if not chunk:
+                data, carry = carry, b""
+                if not data:
+                    break
+            else:
+                data = carry + chunk
+                cut = data.rfind(b"\n")
+                if cut < 0:
+                    carry = data
+                    continue
+                data, carry = data[: cut + 1], data[cut + 1 :]
+            consumed += len(data)
+            block = _split_lines(data, next_line)
+            next_line += data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+            if len(block[0]):
+                yield LineBlock(block[0], block[1], consumed, raw.tell())
+            if not chunk:
+                break
+    finally:
+        stream.close()
+
+
+def _split_lines(data: bytes, first_line: int) -> tuple[pa.Array, pa.Array]:
+    text = data.decode("utf-8", errors="replace")
+    if text.endswith("\n"):
+        text = text[:-1]
+    parts = pc.split_pattern(pa.array([text], pa.large_string()), "\n").flatten()
+    parts = pc.utf8_rtrim(parts, characters="\r")
+    numbers = pa.array(range(first_line, first_line + len(parts)), pa.int64())
+    keep = pc.invert(pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(parts)), 0))
+    return parts.filter(keep).cast(pa.string()), numbers.filter(keep)
+
+
+@dataclass(frozen=True)
+class DocRecord:
+    text: str  # the record as JSON text (for nested-string records: the decoded inner JSON)
+    line: int  # 1-based line where the record starts
+    problem: str | None = None  # set when the record could not be cut out (quarantine reason)
+
+
+def iter_document_records(path: Path) -> Iterator[DocRecord]:
+    """Cut the records out of a JSON document.
+
+    Handles: a top-level array (or several back to back), a ``Records``/``records`` wrapper,
+    back-to-back objects, and a single object (yielded as one record). A syntax error yields one
+    record with ``problem`` set and stops, since nothing after it can be trusted to align.
+    """
+    stream, _, _ = open_bytes(path)
+    try:
+        text = stream.read().decode("utf-8", errors="replace")
+    except (OSError, EOFError) as exc:
+        raise UnreadableInput(f"corrupt gzip stream: {exc}", file=str(path)) from exc
+    finally:
+        stream.close()
+    decoder = json.JSONDecoder()
+    pos = 0
+    line = 1
+    n = len(text)
+    while True:
+        pos, line = _skip_ws(text, pos, line)
+        if pos >= n:
+            return
+        try:
+            value, end = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError as exc:
+            yield DocRecord(text[pos : pos + 2048], exc.lineno, f"invalid JSON: {exc.msg}")
+            return
+        if isinstance(value, list):
+            yield from _array_items(text, pos, line, decoder)
+        elif isinstance(value, dict) and any(isinstance(value.get(k), list) for k in WRAPPER_KEYS):
+            yield from _wrapper_items(text, pos, line, decoder)
+        else:
+            yield DocRecord(text[pos:end], line)
+        line += text.count("\n", pos, end)
+        pos = end
+
+
+def _array_items(text: str, pos: int, line: int, decoder: json.JSONDecoder) -> Iterator[DocRecord]:
+    """Items of the array starting at ``pos`` with the line each starts on."""
+    pos += 1  # the '['
+    while True:
+        pos, line = _skip_ws(text, pos, line, extra=",")
+        if pos >= len(text) or text[pos] == "]":
+            return
+        value, end = decoder.raw_decode(text, pos)
+        del value
+        yield DocRecord(text[pos:end], line)
+        line += text.count("\n", pos, end)
+        pos = end
+
+
+def _wrapper_items(
+    text: str, pos: int, line: int, decoder: json.JSONDecoder
+) -> Iterator[DocRecord]:
+    """Items of the ``Records``/``records`` array inside the object starting at ``pos``."""
+    pos += 1  # the '{'
+    while True:
+        pos, line = _skip_ws(text, pos, line, extra=",")
+        if pos >= len(text) or text[pos] == "}":
+            return
+        key, pos = decoder.raw_decode(text, pos)
+        pos, line = _skip_ws(text, pos, line, extra=":")
+        if key in WRAPPER_KEYS and text[pos] == "[":
+            start = pos
+            yield from _array_items(text, pos, line, decoder)
+            _, pos = decoder.raw_decode(text, start)
+            line += text.count("\n", start, pos)
+        else:
+            _, end = decoder.raw_decode(text, pos)
+            line += text.count("\n", pos, end)
+            pos = end
+
+
+def _skip_ws(text: str, pos: int, line: int, extra: str = "") -> tuple[int, int]:
+    n = len(text)
+    while pos < n and (text[pos].isspace() or text[pos] in extra):
+        if text[pos] == "\n":
+            line += 1
+        pos += 1
+    return pos, line

@@ -1,0 +1,202 @@
+-- Vault / OpenBao audit entries -> one typed row per input line, column-wise in DuckDB.
+-- Input:  relation `batch(file_idx INTEGER, line BIGINT, text VARCHAR)`; parameter $store.
+-- Output: the entry with its normalized event columns, its pairing key and, for lines that cannot
+--         be used, a quarantine reason. Pairing of request/response entries happens afterwards.
+WITH src AS (
+    SELECT
+        file_idx,
+        line,
+        text AS original,
+        -- prefix= devices and syslog framing put text before the JSON: cut at the first '{'.
+        CASE
+            WHEN starts_with(text, '{') THEN text
+            WHEN strpos(text, '{') > 0 THEN substr(text, strpos(text, '{'))
+        END AS body0
+    FROM batch
+),
+parsed0 AS (
+    SELECT *,
+        body0 IS NOT NULL AND json_valid(body0) AS ok0,
+        CASE WHEN body0 IS NOT NULL AND json_valid(body0) AND json_type(body0) = 'OBJECT'
+             THEN from_json(body0, $shape) END AS p0
+    FROM src
+),
+parsed AS (
+    -- SIEM re-exports carry the entry as a JSON string in `message` or `event.original`.
+    SELECT *,
+        CASE WHEN p0.type IS NULL AND json_valid(coalesce(p0.message, p0.event.original))
+             THEN coalesce(p0.message, p0.event.original) ELSE body0 END AS body,
+        CASE WHEN p0.type IS NULL AND json_valid(coalesce(p0.message, p0.event.original))
+             THEN from_json(coalesce(p0.message, p0.event.original), $shape) ELSE p0 END AS p
+    FROM parsed0
+),
+fields AS (
+    SELECT
+        file_idx, line, original, body, ok0, p,
+        p.type AS entry_type,
+        CASE WHEN p.type IN ('request', 'kmip-request') THEN 'request'
+             WHEN p.type IN ('response', 'kmip-response') THEN 'response' END AS etype,
+        try_cast(p.time AS TIMESTAMPTZ) AS event_time,
+        nullif(p.request.id, '') AS rid,
+        coalesce(p.request.namespace.path, '') AS ns,
+        coalesce(nullif(p.request.namespace.id, ''), 'root') AS ns_id,
+        ltrim(coalesce(p.request.path, ''), '/') AS path,
+        coalesce(p.request.operation, '') AS op,
+        coalesce(p.request.mount_type, p.response.mount_type, '') AS mount_type,
+        coalesce(p.request.mount_class, p.response.mount_class, '') AS mount_class,
+        nullif(coalesce(p.request.mount_point, p.response.mount_point), '') AS mount_point0,
+        nullif(p.error, '') AS error,
+        p.auth AS a,
+        p.response.auth AS ra,
+        p.response.data.version AS written_version,
+        p.response.data.metadata.version AS read_version
+    FROM parsed
+),
+mounted AS (
+    SELECT *,
+        coalesce(
+            mount_point0,
+            CASE
+                WHEN starts_with(path, 'auth/') THEN 'auth/' || split_part(path, '/', 2) || '/'
+                WHEN strpos(path, '/') > 0 THEN split_part(path, '/', 1) || '/'
+                ELSE path || '/'
+            END
+        ) AS mount
+    FROM fields
+),
+relative AS (
+    SELECT *,
+        CASE WHEN starts_with(path, mount) THEN substr(path, length(mount) + 1)
+             WHEN path || '/' = mount THEN ''
+             ELSE path END AS rel
+    FROM mounted
+),
+kv AS (
+    SELECT *,
+        split_part(rel, '/', 1) AS seg1,
+        mount_type IN ('kv', 'generic') AS is_kv,
+        mount_type = 'kv' AND split_part(rel, '/', 1) IN ('data', 'metadata', 'delete', 'undelete', 'destroy')
+            AND strpos(rel, '/') > 0 AS kv2,
+        NOT (starts_with(path, 'auth/') OR starts_with(path, 'sys/') OR starts_with(path, 'identity/')
+             OR mount_type IN ('token', 'system', 'identity', 'ns_token', 'ns_system', 'ns_identity', ''))
+            AS is_secret_engine
+    FROM relative
+),
+classified AS (
+    SELECT *,
+        CASE
+            WHEN starts_with(entry_type, 'kmip') THEN 'other'
+            WHEN op = 'help' THEN 'other'
+            WHEN starts_with(path, 'auth/')
+                 AND (starts_with(rel, 'login') OR rel LIKE '%callback' OR starts_with(path, 'auth/token/create'))
+                THEN 'login'
+            WHEN (starts_with(path, 'sys/policies/') OR starts_with(path, 'sys/policy/'))
+                 AND op IN ('create', 'update', 'patch', 'delete') THEN 'permission_change'
+            WHEN (regexp_matches(path, '^auth/.+/roles?/.+') OR starts_with(path, 'identity/entity')
+                  OR starts_with(path, 'identity/group') OR starts_with(path, 'identity/entity-alias'))
+                 AND op IN ('create', 'update', 'patch', 'delete') THEN 'permission_change'
+            WHEN kv2 AND seg1 = 'data' THEN
+                CASE WHEN op = 'read' THEN 'read'
+                     WHEN op = 'delete' THEN 'delete'
+                     WHEN op IN ('create', 'update', 'patch') AND written_version = 1 THEN 'create'
+                     WHEN op IN ('create', 'update', 'patch') THEN 'write'
+                     ELSE 'other' END
+            WHEN kv2 AND seg1 = 'metadata' THEN
+                CASE op WHEN 'list' THEN 'list' WHEN 'read' THEN 'describe' WHEN 'delete' THEN 'delete'
+                        ELSE 'other' END
+            WHEN kv2 AND seg1 IN ('delete', 'destroy') AND op IN ('create', 'update') THEN 'delete'
+            WHEN kv2 AND seg1 = 'undelete' AND op IN ('create', 'update') THEN 'restore'
+            WHEN is_kv AND NOT kv2 THEN
+                CASE WHEN op = 'read' THEN 'read' WHEN op = 'list' THEN 'list'
+                     WHEN op IN ('create', 'update', 'patch') THEN 'write'
+                     WHEN op = 'delete' THEN 'delete' ELSE 'other' END
+            WHEN op IN ('create', 'update')
+                 AND (starts_with(rel, 'rotate-root') OR starts_with(rel, 'rotate-role/')
+                      OR regexp_matches(rel, '^keys/[^/]+/rotate$') OR starts_with(path, 'sys/rotate'))
+                THEN 'rotate'
+            WHEN is_secret_engine AND op IN ('read', 'update', 'create')
+                 AND regexp_matches(rel, '^(creds|static-creds|issue|sts|sign|token|key|roleset/[^/]+/(token|key))(/|$)')
+                THEN 'read'
+            WHEN is_secret_engine AND op = 'list' THEN 'list'
+            ELSE 'other'
+        END AS action
+    FROM kv
+)
+SELECT
+    file_idx,
+    line,
+    original,
+    body AS raw,
+    etype,
+    rid,
+    CASE
+        WHEN body IS NULL AND json_valid(original) THEN 'JSON value is not an object'
+        WHEN body IS NULL THEN 'not JSON: no "{" on the line (a server log line mixed into the audit stream?)'
+        WHEN NOT ok0 THEN 'invalid JSON (truncated or corrupted line)'
+        WHEN p IS NULL THEN 'JSON value is not an object'
+        WHEN etype IS NULL THEN 'JSON object is not a Vault audit entry (no "type" of request/response)'
+        WHEN event_time IS NULL THEN 'unparseable or missing "time": ' || coalesce(p.time, 'null')
+    END AS quarantine_reason,
+    CASE WHEN rid IS NOT NULL
+         THEN substr(sha256(concat_ws('|', 'vault', $store, ns_id, rid)), 1, 32)
+         ELSE substr(sha256(concat_ws('|', 'vault', $store, coalesce(body, original))), 1, 32)
+    END AS event_id,
+    event_time,
+    $store AS store,
+    action,
+    CASE
+        WHEN action <> 'delete' THEN NULL
+        WHEN kv2 AND seg1 = 'destroy' THEN 'destroy_version'
+        WHEN kv2 AND seg1 = 'metadata' THEN 'purge'
+        WHEN kv2 THEN 'soft'
+        ELSE 'purge'
+    END AS delete_kind,
+    CASE WHEN starts_with(entry_type, 'kmip') THEN entry_type || ' ' || op
+         ELSE concat_ws(' ', nullif(op, ''),
+                        mount || CASE WHEN is_kv AND NOT kv2 THEN '' ELSE seg1 END)
+    END AS source_action,
+    error,
+    coalesce(nullif(a.entity_id, ''), nullif(ra.entity_id, ''), nullif(a.accessor, ''), nullif(ra.accessor, ''))
+        AS principal_id,
+    coalesce(nullif(a.display_name, ''), nullif(ra.display_name, '')) AS principal_name,
+    coalesce(nullif(a.accessor, ''), nullif(ra.accessor, '')) AS credential_id,
+    CASE WHEN action = 'login' AND starts_with(path, 'auth/') THEN coalesce(nullif(mount_type, ''), split_part(path, '/', 2))
+         ELSE nullif(regexp_extract(coalesce(nullif(a.display_name, ''), nullif(ra.display_name, ''), ''),
+              '^(oidc|ldap|userpass|okta|github|radius|saml|kubernetes|approle|aws|gcp|azure|jwt|cert|token|root)', 1), '')
+    END AS auth_method,
+    CASE WHEN is_secret_engine AND path <> ''
+         THEN 'vault://' || $store || '/' || ns || rtrim(mount, '/')
+              || CASE WHEN (CASE WHEN kv2 THEN substr(rel, length(seg1) + 2) ELSE rel END) <> ''
+                      THEN '/' || rtrim(CASE WHEN kv2 THEN substr(rel, length(seg1) + 2) ELSE rel END, '/')
+                      ELSE '' END
+    END AS secret_id,
+    CAST(coalesce(read_version, CASE WHEN action IN ('write', 'create') THEN written_version END) AS VARCHAR)
+        AS secret_version,
+    CASE WHEN is_secret_engine AND path <> ''
+         THEN nullif(split_part(rtrim(path, '/'), '/', -1), '') END AS secret_name,
+    nullif(p.response.secret.lease_id, '') AS lease_id,
+    coalesce(a.policies, ra.policies) AS policies,
+    CASE
+        WHEN p.request.remote_address LIKE '[%]%' THEN regexp_extract(p.request.remote_address, '^\[([^\]]+)\]', 1)
+        WHEN regexp_matches(p.request.remote_address, '^[0-9.]+:[0-9]+$') THEN split_part(p.request.remote_address, ':', 1)
+        ELSE nullif(p.request.remote_address, '')
+    END AS source_ip,
+    p.request.headers."user-agent"[1] AS user_agent,
+    rid AS request_id,
+    CAST(NULL AS VARCHAR) AS session_id,
+    -- log_raw=true devices write tokens (and secret values) in clear: such rows get structural redaction.
+    (coalesce(a.client_token, '') <> '' AND NOT starts_with(a.client_token, 'hmac-sha256:'))
+        OR (coalesce(p.request.client_token, '') <> '' AND NOT starts_with(p.request.client_token, 'hmac-sha256:'))
+        OR (coalesce(ra.client_token, '') <> '' AND NOT starts_with(ra.client_token, 'hmac-sha256:'))
+        AS log_raw,
+    -- Principal kind from the auth method that issued the token (tune per site).
+    CASE
+        WHEN regexp_matches(coalesce(nullif(a.display_name, ''), nullif(ra.display_name, ''), ''),
+                            '^(oidc|ldap|userpass|okta|github|radius|saml)') THEN 'human'
+        WHEN action = 'login' AND mount_type IN ('oidc', 'ldap', 'userpass', 'okta', 'github', 'radius', 'saml') THEN 'human'
+        WHEN regexp_matches(coalesce(nullif(a.display_name, ''), nullif(ra.display_name, ''), ''),
+                            '^(kubernetes|approle|aws|gcp|azure|jwt|cert|token)') THEN 'service'
+        WHEN action = 'login' AND mount_type IN ('kubernetes', 'approle', 'aws', 'gcp', 'azure', 'jwt', 'cert') THEN 'service'
+        ELSE 'unknown'
+    END AS principal_type
+FROM classified

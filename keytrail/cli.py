@@ -1,0 +1,202 @@
+"""The ``keytrail`` command line: a thin front door over ingest/ and queries/."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+import duckdb
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from ingest.errors import IngestError
+from ingest.pipeline import RunReport, run_ingest
+from keytrail.config import lake_path
+from queries import lake as lake_sql
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="keytrail: who read which secret, when, from where, with which credential.",
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+LakeOpt = Annotated[
+    Path | None,
+    typer.Option("--lake", help="Lake directory (default: $KEYTRAIL_LAKE or ./keytrail-lake)."),
+]
+
+
+def fail(message: str) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code=1)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or directories (recursed).")],
+    lake: LakeOpt = None,
+    source: Annotated[
+        str | None, typer.Option(help="Force the source (vault); detected from content otherwise.")
+    ] = None,
+    store: Annotated[
+        str | None,
+        typer.Option(help="Manager instance name when the logs do not carry one (Vault cluster)."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Normalize audit logs and snapshots into the lake."""
+    root = lake_path(lake)
+    progress = Progress(
+        TextColumn("[bold]ingest[/] {task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=quiet or not err.is_terminal,
+    )
+    task = progress.add_task("", total=None)
+
+    def tick(label: str, done: int, total: int) -> None:
+        progress.update(task, description=label, completed=done, total=total)
+
+    try:
+        with progress:
+            report = run_ingest(paths, root, source=source, store=store, progress=tick)
+    except IngestError as exc:
+        raise fail(exc.describe()) from None
+    except OSError as exc:
+        raise fail(f"{exc.filename or root}: {exc.strerror or exc}") from None
+    _print_report(report)
+
+
+def _print_report(report: RunReport) -> None:
+    table = Table(title=f"ingest {report.ingest_id} → {report.lake}", title_justify="left")
+    for col in ("file", "source", "records", "events", "merged", "duplicates", "quarantined", "skipped"):
+        table.add_column(col, justify="left" if col in ("file", "source") else "right")
+    table.add_column("note")
+    totals = [0] * 6
+    for f in report.files:
+        counts = [f.records_read, f.events_written, f.merged, f.duplicates, f.quarantined, f.skipped]
+        totals = [a + b for a, b in zip(totals, counts, strict=True)]
+        note = f.note if f.status == "ingested" else f"{f.status}: {f.note}"
+        table.add_row(f.path.name, f.kind or "-", *(f"{n:,}" for n in counts), note)
+    table.add_section()
+    table.add_row("total", "", *(f"{n:,}" for n in totals), f"{report.finished - report.started}")
+    out.print(table)
+    for w in report.warnings:
+        err.print(f"[yellow]warning:[/] {w}", highlight=False)
+    q = sum(f.quarantined for f in report.files)
+    if q:
+        err.print(
+            f"{q:,} record(s) quarantined; see them with: keytrail sql "
+            f"\"SELECT origin_file, origin_line, reason FROM quarantine WHERE ingest_id = '{report.ingest_id}'\""
+            f" --lake {report.lake}",
+            highlight=False,
+        )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="A SELECT over the lake's tables.")],
+    lake: LakeOpt = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="table, csv, json or parquet.")
+    ] = "table",
+    out_file: Annotated[Path | None, typer.Option("--out", "-o", help="Write to FILE.")] = None,
+) -> None:
+    """Run SQL over the lake (read-only)."""
+    if fmt not in ("table", "csv", "json", "parquet"):
+        raise fail(f"unknown --format {fmt!r}; use table, csv, json or parquet")
+    if fmt == "parquet" and out_file is None:
+        raise fail("--format parquet needs --out FILE")
+    try:
+        con = lake_sql.connect(lake_path(lake))
+    except IngestError as exc:
+        raise fail(exc.describe()) from None
+    try:
+        rel = con.sql(query)
+        if rel is None:
+            raise fail("the statement returned no rows; keytrail sql runs queries (SELECT ...)")
+        if fmt == "parquet":
+            assert out_file is not None
+            import pyarrow.parquet as pq
+
+            pq.write_table(rel.to_arrow_table(), out_file, compression="zstd")
+            err.print(f"wrote {out_file}")
+            return
+        columns = list(rel.columns)
+        rows = rel.fetchall()
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()[0]
+        raise fail(f"SQL error: {first}") from None
+    _emit(columns, rows, fmt, out_file)
+
+
+def _emit(columns: list[str], rows: list[tuple[Any, ...]], fmt: str, out_file: Path | None) -> None:
+    if fmt == "table":
+        table = Table(*columns, show_lines=False)
+        for row in rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        if out_file:
+            with out_file.open("w", encoding="utf-8") as fh:
+                Console(file=fh, width=200).print(table)
+        else:
+            out.print(table)
+            err.print(f"{len(rows):,} row(s)")
+        return
+    buf = io.StringIO()
+    if fmt == "csv":
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([json.dumps(_jsonable(v)) if isinstance(v, list | dict) else v for v in row])
+    else:
+        json.dump([dict(zip(columns, map(_jsonable, row), strict=True)) for row in rows], buf,
+                  ensure_ascii=False)
+        buf.write("\n")
+    if out_file:
+        out_file.write_text(buf.getvalue(), encoding="utf-8")
+    else:
+        sys.stdout.write(buf.getvalue())
+
+
+@app.command()
+def demo(lake: LakeOpt = None) -> None:
+    """Build a lake from sample_data/ and walk through what it holds."""
+    from keytrail import demo as demo_mod
+
+    demo_mod.run(lake_path(lake))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

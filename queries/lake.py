@@ -1,0 +1,55 @@
+"""Read-only DuckDB over the lake: one view per declared table, then the sandbox is locked.
+
+Views read committed ``*.parquet`` files only (temporaries end in ``.parquet.tmp``). After the
+views exist, file access is limited to the lake directory, external access is switched off and the
+configuration is locked, so ad-hoc SQL cannot read or write anything else on the machine.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from ingest import schema as lake_schema
+from ingest.lake import Lake
+
+
+def _sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def view_sql(lake: Lake, table: str) -> str:
+    spec = lake_schema.load()[table]
+    cols = ", ".join(
+        f"CAST({c.name} AS {lake_schema.DUCKDB_TYPES[c.type]}) AS {c.name}" for c in spec.columns
+    )
+    files = lake.files(table)
+    if not files:
+        empty = ", ".join(
+            f"CAST(NULL AS {lake_schema.DUCKDB_TYPES[c.type]}) AS {c.name}" for c in spec.columns
+        )
+        return f"SELECT {empty} WHERE false"  # typed and empty
+    hive_types = ", ".join(
+        f"'{k}': {lake_schema.DUCKDB_TYPES[spec.column(k).type]}" for k in spec.partition
+    )
+    pattern = _sql_literal(str(lake.table_dir(table) / "**" / "*.parquet"))
+    opts = "union_by_name = true"
+    if spec.partition:
+        opts += f", hive_partitioning = true, hive_types = {{{hive_types}}}"
+    return f"SELECT {cols} FROM read_parquet({pattern}, {opts})"
+
+
+def connect(root: Path, *, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the lake at ``root`` read-only; raises ``LakeError`` when it is not a lake."""
+    lake = Lake.open(root)
+    con = duckdb.connect(":memory:")
+    con.execute("SET TimeZone = 'UTC'")
+    if memory_limit:
+        con.execute(f"SET memory_limit = {_sql_literal(memory_limit)}")
+    for table in lake_schema.load().tables:
+        con.execute(f"CREATE VIEW {table} AS {view_sql(lake, table)}")
+    con.execute(f"SET allowed_directories = [{_sql_literal(str(lake.root))}]")
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+    return con

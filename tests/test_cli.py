@@ -1,0 +1,113 @@
+"""The CLI as a user runs it: a real subprocess, real files, exit codes and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+CASES = Path(__file__).resolve().parents[1] / "ingest" / "sources" / "vault" / "cases"
+
+
+def kt(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "keytrail.cli", *args],
+        capture_output=True, text=True, cwd=cwd, timeout=120, check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("cli") / "lake"
+    res = kt("ingest", str(CASES / "kv_v2_actions" / "input"), str(CASES / "server_log_lines" / "input"),
+             "--lake", str(root), "--store", "acme")
+    assert res.returncode == 0, res.stderr
+    return root
+
+
+def _one_line_error(res: subprocess.CompletedProcess[str], *needles: str) -> None:
+    assert res.returncode == 1
+    assert "Traceback" not in res.stderr and "Traceback" not in res.stdout
+    lines = [ln for ln in res.stderr.strip().splitlines() if ln.strip()]
+    assert len(lines) == 1, res.stderr
+    for n in needles:
+        assert n in lines[0], lines[0]
+
+
+def test_ingest_prints_summary_with_counts(lake: Path) -> None:
+    res = kt("ingest", str(CASES / "logins" / "input"), "--lake", str(lake), "-q")
+    assert res.returncode == 0, res.stderr
+    assert "vault_audit.log" in res.stdout and "vault-audit" in res.stdout
+    assert "10" in res.stdout and "5" in res.stdout  # 10 records, 5 events
+
+
+def test_sql_json_is_one_array_of_objects(lake: Path) -> None:
+    res = kt("sql", "SELECT action, count(*) AS n FROM events GROUP BY 1 ORDER BY 1",
+             "--lake", str(lake), "--format", "json")
+    assert res.returncode == 0, res.stderr
+    data = json.loads(res.stdout)
+    assert isinstance(data, list) and {"action": "read", "n": 1} in data
+
+
+def test_sql_csv_and_parquet_out(lake: Path, tmp_path: Path) -> None:
+    res = kt("sql", "SELECT reason, origin_line FROM quarantine ORDER BY origin_line",
+             "--lake", str(lake), "--format", "csv")
+    assert res.returncode == 0, res.stderr
+    rows = res.stdout.strip().splitlines()
+    assert rows[0] == "reason,origin_line" and len(rows) == 6
+    out = tmp_path / "q.parquet"
+    res = kt("sql", "SELECT * FROM events", "--lake", str(lake), "--format", "parquet", "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    assert duckdb.sql(f"SELECT count(*) FROM '{out}'").fetchone() == (14,)
+
+
+def test_bad_sql_is_one_line(lake: Path) -> None:
+    _one_line_error(kt("sql", "SELEC nope", "--lake", str(lake)), "SQL error")
+    _one_line_error(kt("sql", "SELECT no_such_col FROM events", "--lake", str(lake)), "no_such_col")
+
+
+def test_sql_cannot_touch_files_outside_the_lake(lake: Path) -> None:
+    _one_line_error(kt("sql", "SELECT * FROM read_csv('/etc/passwd')", "--lake", str(lake)), "SQL error")
+    _one_line_error(kt("sql", "COPY (SELECT 1) TO '/tmp/kt-escape.csv'", "--lake", str(lake)), "SQL error")
+
+
+def test_missing_lake(tmp_path: Path) -> None:
+    _one_line_error(kt("sql", "SELECT 1", "--lake", str(tmp_path / "nowhere")), "no keytrail lake", "ingest")
+
+
+def test_unknown_format_names_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "notes.txt"
+    bad.write_text("just some text\nnot a log\n")
+    _one_line_error(kt("ingest", str(bad), "--lake", str(tmp_path / "l")), "notes.txt", "no source")
+
+
+def test_missing_input_and_unreadable_input(tmp_path: Path) -> None:
+    _one_line_error(kt("ingest", str(tmp_path / "missing.log"), "--lake", str(tmp_path / "l")),
+                    "missing.log", "no such file")
+    cut = tmp_path / "cut.log.gz"
+    import gzip
+
+    line = (CASES / "all_fields" / "input" / "vault_audit.log").read_bytes()
+    cut.write_bytes(gzip.compress(line * 2000)[:300])
+    _one_line_error(kt("ingest", str(cut), "--lake", str(tmp_path / "l2")), "cut.log.gz")
+
+
+def test_unknown_source_option(tmp_path: Path) -> None:
+    _one_line_error(
+        kt("ingest", str(CASES / "all_fields" / "input"), "--source", "nope", "--lake", str(tmp_path / "l")),
+        "unknown --source",
+    )
+
+
+def test_non_lake_directory_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / "precious.txt").write_text("keep me")
+    _one_line_error(
+        kt("ingest", str(CASES / "all_fields" / "input"), "--lake", str(tmp_path / "home")),
+        "not a keytrail lake",
+    )
+    assert (tmp_path / "home" / "precious.txt").read_text() == "keep me"
