@@ -6,8 +6,14 @@ from __future__ import annotations
 class IngestError(Exception):
     """A problem with an input, reported as ``file:line: reason`` plus what to do next."""
 
-    def __init__(self, reason: str, *, file: str | None = None, line: int | None = None,
-                 hint: str | None = None) -> None:
+    def __init__(
+        self,
+        reason: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        hint: str | None = None,
+    ) -> None:
         self.reason = reason
         self.file = file
         self.line = line

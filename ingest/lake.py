@@ -3,7 +3,8 @@
 Layout: ``<lake>/<table>/<key>=<value>/.../<ingest_id>-<n>.parquet``; partition columns live in the
 path only. A file becomes visible in one step: it is written under ``*.parquet.tmp``, fsynced,
 renamed, and the directory is fsynced, so a reader (or a crash) never sees half a file. Readers glob
-``*.parquet`` and so never pick up temporaries. One ingest at a time holds ``_keytrail/ingest.lock``.
+``*.parquet`` and so never pick up temporaries. One ingest at a time holds
+``_keytrail/ingest.lock``.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ def _partition_dir(value: Any) -> str:
 
 
 def conform(table_name: str, data: pa.Table) -> pa.Table:
-    """Select, order and cast ``data`` to the declared table; refuse rows that break the contract."""
+    """Select, order and cast ``data`` to the declared table; refuse rows breaking the contract."""
     spec = lake_schema.load()[table_name]
     target = spec.arrow_schema(with_partitions=True)
     missing = [n for n in target.names if n not in data.column_names]
@@ -78,7 +79,9 @@ def conform(table_name: str, data: pa.Table) -> pa.Table:
     for col in spec.columns:
         arr = data.column(col.name)
         if not col.nullable and arr.null_count:
-            raise LakeError(f"{table_name}.{col.name}: {arr.null_count} null values in a required column")
+            raise LakeError(
+                f"{table_name}.{col.name}: {arr.null_count} null values in a required column"
+            )
         if col.vocabulary:
             allowed = pa.array(lake_schema.load().vocabularies[col.vocabulary])
             bad = pc.invert(pc.fill_null(pc.is_in(arr, value_set=allowed), True))
@@ -107,7 +110,8 @@ class Lake:
         if not create:
             raise LakeError(
                 f"no keytrail lake at {root}",
-                hint="run `keytrail ingest PATH --lake DIR` first, or point --lake / $KEYTRAIL_LAKE at one",
+                hint="run `keytrail ingest PATH --lake DIR` first, "
+                "or point --lake / $KEYTRAIL_LAKE at one",
             )
         if root.exists() and any(p for p in root.iterdir() if p.name != META_DIR):
             raise LakeError(
@@ -130,7 +134,7 @@ class Lake:
 
     @contextlib.contextmanager
     def writer_lock(self) -> Iterator[None]:
-        """Exclusive ingest lock; stale ``*.parquet.tmp`` files of a crashed run are removed under it."""
+        """Exclusive ingest lock; stale ``*.parquet.tmp`` of a crashed run are removed under it."""
         lock_path = self.meta_dir / "ingest.lock"
         with lock_path.open("a+") as fh:
             try:
@@ -166,13 +170,13 @@ class Lake:
         spec = lake_schema.load()[table]
         data = conform(table, data)
         written: list[Path] = []
-        for values, part in _partitions(data, spec.partition):
+        for values, rows in _partitions(data, spec.partition):
             directory = self.table_dir(table)
             for key, value in zip(spec.partition, values, strict=True):
                 directory = directory / f"{key}={_partition_dir(value)}"
             if spec.sort:
-                part = part.sort_by([(c, "ascending") for c in spec.sort])
-            part = part.drop_columns(list(spec.partition))
+                rows = rows.sort_by([(c, "ascending") for c in spec.sort])  # noqa: PLW2901
+            part = rows.drop_columns(list(spec.partition))
             self._counter += 1
             path = directory / f"{ingest_id}-{self._counter:05d}.parquet"
             atomic_write_parquet(path, part)
@@ -180,7 +184,9 @@ class Lake:
         return written
 
 
-def _partitions(data: pa.Table, keys: tuple[str, ...]) -> Iterator[tuple[tuple[Any, ...], pa.Table]]:
+def _partitions(
+    data: pa.Table, keys: tuple[str, ...]
+) -> Iterator[tuple[tuple[Any, ...], pa.Table]]:
     if not keys:
         yield (), data
         return

@@ -92,21 +92,34 @@ def rotation_key(path: Path) -> tuple[str, str, int]:
     return (str(path.parent), m.group("base"), -n)
 
 
-def expand(paths: Sequence[Path]) -> list[Path]:
-    """Files under ``paths`` (directories recursively, dotfiles skipped), oldest rotation first."""
+# Inside a directory, files with these suffixes are documentation or code that travels with
+# exports (a README, the script that made them); they are listed as not ingested, never read.
+# A file named explicitly on the command line is always read.
+NOT_DATA_SUFFIXES = frozenset(
+    {".md", ".rst", ".py", ".sh", ".ps1", ".yml", ".yaml", ".toml", ".cfg", ".ini", ".html",
+     ".pdf", ".png", ".jpg", ".jpeg", ".svg"}
+)  # fmt: skip
+
+
+def expand(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+    """(data files, documentation files) under ``paths``, oldest rotation first.
+
+    Directories are walked recursively; dotfiles and dot-directories are left out.
+    """
     found: list[Path] = []
+    docs: list[Path] = []
     for p in paths:
         if not p.exists():
             raise IngestError("no such file or directory", file=str(p), hint="check the path")
         if p.is_dir():
-            found.extend(
-                f for f in p.rglob("*")
-                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
-            )
+            for f in p.rglob("*"):
+                if not f.is_file() or any(x.startswith(".") for x in f.relative_to(p).parts):
+                    continue
+                (docs if f.suffix.lower() in NOT_DATA_SUFFIXES else found).append(f)
         else:
             found.append(p)
-    unique = sorted({f.resolve() for f in found}, key=rotation_key)
-    return unique
+    data = sorted({f.resolve() for f in found}, key=rotation_key)
+    return data, sorted({f.resolve() for f in docs})
 
 
 def file_sha256(path: Path) -> str:
@@ -136,8 +149,8 @@ def detect(path: Path, shaped: sniff.Sniffed, forced: str | None) -> str:
             return "vault-snapshot"
         if vault_audit.looks_like_audit(first):
             return "vault-audit"
-    if forced == "vault" and shaped.shape == "lines":
-        return "vault-audit"
+    if forced == "vault":
+        return "vault-audit"  # the adapter quarantines what is not an audit entry, with reasons
     raise UnknownFormat(
         "no source recognises this file (not a Vault/OpenBao audit log or API snapshot)",
         file=str(path),
@@ -152,7 +165,7 @@ def _first_record(path: Path, shaped: sniff.Sniffed) -> Any:
             if "{" not in line:
                 continue
             try:
-                value = json.loads(line[line.index("{"):])
+                value = json.loads(line[line.index("{") :])
             except ValueError:
                 continue
             if isinstance(value, dict):
@@ -238,11 +251,15 @@ class Ingest:
 
     # -- planning ---------------------------------------------------------------------------
     def plan(self, paths: Sequence[Path]) -> list[_Planned]:
-        files = expand(paths)
+        files, docs = expand(paths)
         if not files:
             raise IngestError("no input files found", file=", ".join(map(str, paths)))
         known = self._known_hashes()
         planned: list[_Planned] = []
+        for path in docs:
+            rep = FileReport(path=path, bytes=path.stat().st_size, status="not ingested")
+            rep.note = "documentation or code file"
+            planned.append(_Planned(rep, "empty"))
         for path in files:
             rep = FileReport(path=path, bytes=path.stat().st_size)
             rep.sha256 = file_sha256(path)
@@ -265,7 +282,7 @@ class Ingest:
             "SELECT file_sha256, any_value(origin_file) FROM read_parquet($f) GROUP BY 1",
             {"f": [str(f) for f in files]},
         ).fetchall()
-        return {sha: origin for sha, origin in rows}
+        return dict(rows)
 
     # -- running ----------------------------------------------------------------------------
     def run(self, paths: Sequence[Path]) -> RunReport:
@@ -305,13 +322,18 @@ class Ingest:
             rep = p.report
             for lines, numbers, disk_pos in self._blocks(p):
                 rep.records_read += len(lines)
-                rows, bad = adapter.feed(idx, lines, numbers)
-                self._account(reports, rows, bad, seen, origin)
+                bad = adapter.feed(idx, lines, numbers)
+                if bad.num_rows:
+                    for i, n in _count_by(bad, "file_idx").items():
+                        reports[i].quarantined += n
+                    self._add_quarantine(bad, reports, origin, "vault")
+                self._settle(reports, seen, origin, adapter)
                 if self.progress:
                     self.progress(rep.path.name, done_before + disk_pos, total)
             done_before += rep.bytes
             rep.status = "ingested"
-        self._account(reports, adapter.finish(), None, seen, origin)
+        if adapter.finish():
+            self._settle(reports, seen, origin, adapter)
         if self.progress:
             self.progress("", total, total)
 
@@ -334,65 +356,50 @@ class Ingest:
             numbers.append(rec.line)
         yield pa.array(texts, pa.string()), pa.array(numbers, pa.int64()), p.report.bytes
 
-    def _account(
+    def _settle(
         self,
         reports: list[FileReport],
-        rows: pa.Table,
-        bad: pa.Table | None,
         seen: _Seen,
         origin: pa.Array,
+        adapter: vault_audit.VaultAudit,
     ) -> None:
-        """Count dispositions per file, drop ids the lake holds, redact and write the rest."""
-        if bad is not None and bad.num_rows:
-            for idx, n in _count_by(bad, "file_idx").items():
-                reports[idx].quarantined += n
-            self._add_quarantine(bad, reports, origin, "vault")
-        if rows.num_rows == 0:
-            return
-        for (idx, disp), n in _count_by2(rows, "file_idx", "disposition").items():
+        """Count the dispositions in ``decided``, drop ids the lake holds, write the rest."""
+        con = self.con
+        for idx, disp, n in con.execute(
+            "SELECT file_idx, disposition, count(*) FROM decided GROUP BY ALL"
+        ).fetchall():
             if disp == "merged":
                 reports[idx].merged += n
             elif disp == "duplicate":
                 reports[idx].duplicates += n
-        self.con.register("cand", rows)
-        try:
-            dates = [
-                r[0]
-                for r in self.con.execute(
-                    "SELECT DISTINCT strftime(event_time, '%Y-%m-%d') FROM cand "
-                    "WHERE disposition = 'event'"
-                ).fetchall()
-            ]
-            seen.load(dates)
-            fresh = self.con.sql(
-                """
-                SELECT c.* EXCLUDE (disposition), CAST(event_time AS DATE) AS event_date
-                FROM cand c
-                WHERE disposition = 'event'
-                  AND event_id NOT IN (SELECT event_id FROM seen)
-                """
-            ).to_arrow_table()
-            already = self.con.execute(
-                """
-                SELECT file_idx, count(*) FROM cand
-                WHERE disposition = 'event' AND event_id IN (SELECT event_id FROM seen)
-                GROUP BY 1
-                """
+        dates = [
+            d
+            for (d,) in con.execute(
+                "SELECT DISTINCT strftime(event_time, '%Y-%m-%d') FROM decided "
+                "WHERE disposition = 'event'"
             ).fetchall()
-        finally:
-            self.con.unregister("cand")
-        for idx, n in already:
+        ]
+        seen.load(dates)
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE fresh AS "
+            "SELECT d.* EXCLUDE (disposition, etype, rid), CAST(event_time AS DATE) AS event_date "
+            "FROM decided d WHERE disposition = 'event' "
+            "AND event_id NOT IN (SELECT event_id FROM seen)"
+        )
+        for idx, n in con.execute(
+            "SELECT file_idx, count(*) FROM decided WHERE disposition = 'event' "
+            "AND event_id IN (SELECT event_id FROM seen) GROUP BY 1"
+        ).fetchall():
             reports[idx].duplicates += n
+        con.execute("INSERT INTO seen SELECT event_id FROM fresh")
+        for idx, n in con.execute("SELECT file_idx, count(*) FROM fresh GROUP BY 1").fetchall():
+            reports[idx].events_written += n
+        fresh = con.sql("SELECT * FROM fresh").to_arrow_table()
+        con.execute("DROP TABLE fresh")
+        con.execute("DROP TABLE decided")
         if fresh.num_rows == 0:
             return
-        self.con.register("fresh", fresh.select(["event_id"]))
-        try:
-            self.con.execute("INSERT INTO seen SELECT event_id FROM fresh")
-        finally:
-            self.con.unregister("fresh")
-        for idx, n in _count_by(fresh, "file_idx").items():
-            reports[idx].events_written += n
-        events = self._to_events(fresh, origin, "vault")
+        events = self._to_events(adapter.postprocess(fresh), origin, "vault")
         self.lake.write("events", events, self.ingest_id)
 
     def _to_events(self, fresh: pa.Table, origin: pa.Array, source: str) -> pa.Table:
@@ -440,7 +447,7 @@ class Ingest:
                 rep.quarantined = 1
                 self._quarantine_one(rep, 1, outcome.problem, "")
                 continue
-            rep.note = outcome.kind if outcome is not None else ""
+            rep.note = (outcome.kind or "") if outcome is not None else ""
             # One snapshot document is one record; the rows it yields are reported in the note.
             n = written.get(str(rep.path), 0)
             if n:
@@ -454,7 +461,9 @@ class Ingest:
                 reason = f"{outcome.kind if outcome else 'snapshot'} (no rows of its own)"
                 rep.skipped_reasons[reason] = 1
 
-    def _write_snapshot_rows(self, table: str, rows: list[dict[str, Any]], key: str) -> dict[str, int]:
+    def _write_snapshot_rows(
+        self, table: str, rows: list[dict[str, Any]], key: str
+    ) -> dict[str, int]:
         if not rows:
             return {}
         data = rows_to_table(table, [{**r, "ingest_id": self.ingest_id} for r in rows])
@@ -473,9 +482,11 @@ class Ingest:
         return dict(_count_by(data, "origin_file"))
 
     # -- quarantine and ingest_log ----------------------------------------------------------
-    def _add_quarantine(self, bad: pa.Table, reports: list[FileReport], origin: pa.Array, source: str) -> None:
+    def _add_quarantine(
+        self, bad: pa.Table, reports: list[FileReport], origin: pa.Array, source: str
+    ) -> None:
         raw = pl.from_arrow(bad.column("raw")).str.slice(0, QUARANTINE_RAW_CHARS)  # type: ignore[union-attr]
-        raw = self.redactor.redact_series(raw)  # type: ignore[arg-type]
+        raw = self.redactor.redact_series(raw)
         shas = pa.array([r.sha256 for r in reports], pa.string())
         self.quarantine.append(
             pa.table(
@@ -513,15 +524,22 @@ class Ingest:
         ids = [
             hashlib.sha256(f"{sha}|{line}".encode()).hexdigest()[:32]
             for sha, line in zip(
-                q.column("file_sha256").to_pylist(), q.column("origin_line").to_pylist(), strict=True
+                q.column("file_sha256").to_pylist(),
+                q.column("origin_line").to_pylist(),
+                strict=True,
             )
         ]
         q = q.append_column("quarantine_id", pa.array(ids, pa.string()))
         existing = self.lake.files("quarantine")
         if existing:
-            have = self.con.sql(
-                "SELECT quarantine_id FROM read_parquet($f)", params={"f": [str(f) for f in existing]}
-            ).to_arrow_table().column(0)
+            have = (
+                self.con.sql(
+                    "SELECT quarantine_id FROM read_parquet($f)",
+                    params={"f": [str(f) for f in existing]},
+                )
+                .to_arrow_table()
+                .column(0)
+            )
             q = q.filter(pc.invert(pc.is_in(q.column("quarantine_id"), have)))
         self.lake.write("quarantine", q, self.ingest_id)
 
@@ -589,4 +607,3 @@ def run_ingest(
 ) -> RunReport:
     lake = Lake.open(lake_root, create=True)
     return Ingest(lake, source=source, store=store, progress=progress).run(paths)
-

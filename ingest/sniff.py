@@ -76,7 +76,7 @@ class _Utf8Reader(io.RawIOBase):
 
 
 def open_bytes(path: Path) -> tuple[IO[bytes], str, bool]:
-    """Open ``path`` as a stream of UTF-8 bytes, BOM removed; returns (stream, encoding, gzipped)."""
+    """Open ``path`` as UTF-8 bytes, BOM removed; returns (stream, encoding, gzipped)."""
     stream, encoding, gzipped, _ = open_bytes_with_raw(path)
     return stream, encoding, gzipped
 
@@ -87,7 +87,9 @@ def open_bytes_with_raw(path: Path) -> tuple[IO[bytes], str, bool, IO[bytes]]:
         raw: IO[bytes] = path.open("rb")
     except OSError as exc:
         raise UnreadableInput(
-            f"cannot open: {exc.strerror or exc}", file=str(path), hint="check the path and permissions"
+            f"cannot open: {exc.strerror or exc}",
+            file=str(path),
+            hint="check the path and permissions",
         ) from exc
     magic = raw.read(2)
     raw.seek(0)
@@ -148,7 +150,7 @@ def sniff(path: Path) -> Sniffed:
         if isinstance(first, dict) and any(isinstance(first.get(k), list) for k in WRAPPER_KEYS):
             return Sniffed("document", encoding, gzipped, head)
         return Sniffed("lines", encoding, gzipped, head)
-    # Text before the JSON: prefixed lines, syslog framing, or not JSON at all (the adapter decides).
+    # Text before the JSON: prefixed lines, syslog framing, or not JSON (the adapter decides).
     return Sniffed("lines", encoding, gzipped, head)
 
 

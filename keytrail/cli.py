@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from datetime import date, datetime
 from decimal import Decimal
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import duckdb
+import pyarrow.parquet as pq
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
@@ -28,8 +30,9 @@ app = typer.Typer(
     help="keytrail: who read which secret, when, from where, with which credential.",
     pretty_exceptions_enable=False,
 )
-out = Console()
-err = Console(stderr=True)
+# Pipes and files get wide, unwrapped tables; terminals use their own width.
+out = Console(width=None if sys.stdout.isatty() else 200)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
 
 LakeOpt = Annotated[
     Path | None,
@@ -83,17 +86,36 @@ def ingest(
 
 def _print_report(report: RunReport) -> None:
     table = Table(title=f"ingest {report.ingest_id} → {report.lake}", title_justify="left")
-    for col in ("file", "source", "records", "events", "merged", "duplicates", "quarantined", "skipped"):
+    for col in (
+        "file",
+        "source",
+        "records",
+        "events",
+        "merged",
+        "duplicates",
+        "quarantined",
+        "skipped",
+    ):
         table.add_column(col, justify="left" if col in ("file", "source") else "right")
     table.add_column("note")
     totals = [0] * 6
+    parents = [f.path.parent for f in report.files]
+    base = Path(os.path.commonpath(parents)) if parents else Path()
     for f in report.files:
-        counts = [f.records_read, f.events_written, f.merged, f.duplicates, f.quarantined, f.skipped]
+        counts = [
+            f.records_read,
+            f.events_written,
+            f.merged,
+            f.duplicates,
+            f.quarantined,
+            f.skipped,
+        ]
         totals = [a + b for a, b in zip(totals, counts, strict=True)]
         note = f.note if f.status == "ingested" else f"{f.status}: {f.note}"
-        table.add_row(f.path.name, f.kind or "-", *(f"{n:,}" for n in counts), note)
+        table.add_row(str(f.path.relative_to(base)), f.kind or "-", *(f"{n:,}" for n in counts), note)
     table.add_section()
-    table.add_row("total", "", *(f"{n:,}" for n in totals), f"{report.finished - report.started}")
+    seconds = (report.finished - report.started).total_seconds()
+    table.add_row("total", "", *(f"{n:,}" for n in totals), f"{seconds:.1f} s")
     out.print(table)
     for w in report.warnings:
         err.print(f"[yellow]warning:[/] {w}", highlight=False)
@@ -101,7 +123,8 @@ def _print_report(report: RunReport) -> None:
     if q:
         err.print(
             f"{q:,} record(s) quarantined; see them with: keytrail sql "
-            f"\"SELECT origin_file, origin_line, reason FROM quarantine WHERE ingest_id = '{report.ingest_id}'\""
+            f'"SELECT origin_file, origin_line, reason FROM quarantine '
+            f"WHERE ingest_id = '{report.ingest_id}'\""
             f" --lake {report.lake}",
             highlight=False,
         )
@@ -145,8 +168,6 @@ def sql(
             raise fail("the statement returned no rows; keytrail sql runs queries (SELECT ...)")
         if fmt == "parquet":
             assert out_file is not None
-            import pyarrow.parquet as pq
-
             pq.write_table(rel.to_arrow_table(), out_file, compression="zstd")
             err.print(f"wrote {out_file}")
             return
@@ -175,10 +196,15 @@ def _emit(columns: list[str], rows: list[tuple[Any, ...]], fmt: str, out_file: P
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(columns)
         for row in rows:
-            writer.writerow([json.dumps(_jsonable(v)) if isinstance(v, list | dict) else v for v in row])
+            writer.writerow(
+                [json.dumps(_jsonable(v)) if isinstance(v, list | dict) else v for v in row]
+            )
     else:
-        json.dump([dict(zip(columns, map(_jsonable, row), strict=True)) for row in rows], buf,
-                  ensure_ascii=False)
+        json.dump(
+            [dict(zip(columns, map(_jsonable, row), strict=True)) for row in rows],
+            buf,
+            ensure_ascii=False,
+        )
         buf.write("\n")
     if out_file:
         out_file.write_text(buf.getvalue(), encoding="utf-8")
@@ -189,7 +215,7 @@ def _emit(columns: list[str], rows: list[tuple[Any, ...]], fmt: str, out_file: P
 @app.command()
 def demo(lake: LakeOpt = None) -> None:
     """Build a lake from sample_data/ and walk through what it holds."""
-    from keytrail import demo as demo_mod
+    from keytrail import demo as demo_mod  # noqa: PLC0415  (only the demo needs it)
 
     demo_mod.run(lake_path(lake))
 

@@ -73,9 +73,7 @@ class Table:
 
     def arrow_schema(self, *, with_partitions: bool = True) -> pa.Schema:
         """Schema of the table; without partition columns it is the schema of one Parquet file."""
-        cols = [
-            c for c in self.columns if with_partitions or c.name not in self.partition
-        ]
+        cols = [c for c in self.columns if with_partitions or c.name not in self.partition]
         return pa.schema([pa.field(c.name, c.arrow_type, nullable=c.nullable) for c in cols])
 
 

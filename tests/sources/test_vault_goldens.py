@@ -31,22 +31,37 @@ def _case_names() -> list[str]:
 def _result(lake: Path, inputs: Path) -> dict[str, Any]:
     con = connect(lake)
     cols = ", ".join(EVENT_COLUMNS)
-    events = con.sql(
-        f"SELECT {cols}, origin_file, raw FROM events ORDER BY event_time, request_id, origin_line"
-    ).to_arrow_table().to_pylist()
+    events = (
+        con.sql(
+            f"SELECT {cols}, origin_file, raw FROM events "
+            "ORDER BY event_time, request_id, origin_line"
+        )
+        .to_arrow_table()
+        .to_pylist()
+    )
     for e in events:
         e["event_time"] = e["event_time"].isoformat()
         e["origin_file"] = str(Path(e["origin_file"]).relative_to(inputs))
         e["raw_is_json_object"] = e.pop("raw").startswith("{")
-    quarantine = con.sql(
-        "SELECT origin_file, origin_line, reason FROM quarantine ORDER BY origin_file, origin_line"
-    ).to_arrow_table().to_pylist()
+    quarantine = (
+        con.sql(
+            "SELECT origin_file, origin_line, reason FROM quarantine "
+            "ORDER BY origin_file, origin_line"
+        )
+        .to_arrow_table()
+        .to_pylist()
+    )
     for q in quarantine:
         q["origin_file"] = str(Path(q["origin_file"]).relative_to(inputs))
-    log = con.sql(
-        "SELECT origin_file, records_read, events_written, merged, duplicates, quarantined, skipped "
-        "FROM ingest_log ORDER BY origin_file"
-    ).to_arrow_table().to_pylist()
+    log = (
+        con.sql(
+            "SELECT origin_file, records_read, events_written, merged, duplicates, "
+            "quarantined, skipped "
+            "FROM ingest_log ORDER BY origin_file"
+        )
+        .to_arrow_table()
+        .to_pylist()
+    )
     for row in log:
         row["origin_file"] = str(Path(row["origin_file"]).relative_to(inputs))
     return {"events": events, "quarantine": quarantine, "ingest_log": log}

@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ingest.redact import Redactor
 
@@ -96,7 +98,14 @@ def looks_like_audit(record: Any) -> bool:
 
 
 class VaultAudit:
-    """Stateful over one ingest run: feed blocks of lines, then ``finish`` for leftovers."""
+    """Stateful over one ingest run: feed blocks of lines, then ``finish`` for leftovers.
+
+    After ``feed`` or ``finish`` the connection holds the temp table ``decided``: one row per
+    entry whose fate is settled, with a ``disposition`` of ``event`` (becomes a row unless the
+    lake already has it), ``merged`` (a request folded into its response's event) or
+    ``duplicate`` (a repeated entry). Requests still waiting for their response stay in the temp
+    table ``pending``; everything stays inside DuckDB so the raw text is copied out only once.
+    """
 
     source = SOURCE
 
@@ -104,120 +113,85 @@ class VaultAudit:
         self.con = con
         self.store = store
         self.redactor = redactor
-        self._pending: pa.Table | None = None
+        self._has_pending = False
 
-    def feed(self, file_idx: int, lines: pa.Array, line_numbers: pa.Array) -> tuple[pa.Table, pa.Table]:
-        """Parse one block. Returns (rows with a ``disposition``, quarantine rows).
-
-        Dispositions: ``event`` (becomes a row unless already in the lake), ``merged`` (a request
-        folded into its response's event), ``duplicate`` (a repeated entry); pending requests are
-        kept back and resolved by a later block or by ``finish``.
-        """
+    def feed(self, file_idx: int, lines: pa.Array, line_numbers: pa.Array) -> pa.Table:
+        """Parse one block into ``decided``; returns the quarantine rows of the block."""
         batch = pa.table(
             {
-                "file_idx": pa.array([file_idx] * len(lines), pa.int32()),
+                "file_idx": pa.array(np.full(len(lines), file_idx, dtype=np.int32)),
                 "line": line_numbers,
                 "text": lines,
             }
         )
         self.con.register("batch", batch)
         try:
-            entries = self.con.sql(entries_sql(), params={"store": self.store}).to_arrow_table()
+            self.con.execute(
+                f"CREATE OR REPLACE TEMP TABLE entries AS {entries_sql()}", {"store": self.store}
+            )
         finally:
             self.con.unregister("batch")
-        self.con.register("entries", entries)
-        try:
-            bad = self.con.sql(
-                "SELECT file_idx, line, quarantine_reason AS reason, original AS raw "
-                "FROM entries WHERE quarantine_reason IS NOT NULL"
-            ).to_arrow_table()
-            good = self.con.sql(
-                "SELECT * EXCLUDE (quarantine_reason, original) FROM entries "
-                "WHERE quarantine_reason IS NULL"
-            ).to_arrow_table()
-        finally:
-            self.con.unregister("entries")
-        return self._pair(good), bad
+        bad = self.con.sql(
+            "SELECT file_idx, line, quarantine_reason AS reason, original AS raw "
+            "FROM entries WHERE quarantine_reason IS NOT NULL"
+        ).to_arrow_table()
+        if self._has_pending:
+            self.con.execute("INSERT INTO entries BY NAME SELECT * FROM pending")
+        # Pairing looks only at narrow key columns; the wide rows are touched once, below.
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE disp AS {_PAIRING_SQL}")
+        self.con.execute(
+            "CREATE OR REPLACE TEMP TABLE pending AS SELECT e.* FROM entries e "
+            "SEMI JOIN disp d ON e.rowid = d.r AND d.disposition = 'pending'"
+        )
+        self._has_pending = True
+        self.con.execute(
+            "CREATE OR REPLACE TEMP TABLE decided AS "
+            f"SELECT e.* EXCLUDE (quarantine_reason, original), d.disposition, {_OUTCOME} "
+            "FROM entries e JOIN disp d ON e.rowid = d.r WHERE d.disposition <> 'pending'"
+        )
+        self.con.execute("DROP TABLE disp")
+        self.con.execute("DROP TABLE entries")
+        return bad
 
-    def _pair(self, good: pa.Table) -> pa.Table:
-        if self._pending is not None and self._pending.num_rows:
-            good = pa.concat_tables([self._pending, good], promote_options="permissive")
-        self.con.register("u", good)
-        try:
-            decided = self.con.sql(_PAIRING_SQL).to_arrow_table()
-        finally:
-            self.con.unregister("u")
-        self.con.register("decided", decided)
-        try:
-            self._pending = self.con.sql(
-                "SELECT * EXCLUDE (disposition) FROM decided WHERE disposition = 'pending'"
-            ).to_arrow_table()
-            out = self.con.sql(
-                "SELECT * FROM decided WHERE disposition <> 'pending'"
-            ).to_arrow_table()
-        finally:
-            self.con.unregister("decided")
-        return self._finalize(out)
+    def finish(self) -> bool:
+        """Requests that never met their response become events of their own (into ``decided``)."""
+        if not self._has_pending:
+            return False
+        self.con.execute(
+            "CREATE OR REPLACE TEMP TABLE decided AS "
+            "SELECT * EXCLUDE (quarantine_reason, original), "
+            f"'event' AS disposition, {_OUTCOME} FROM pending"
+        )
+        self.con.execute("DROP TABLE pending")
+        self._has_pending = False
+        return True
 
-    def finish(self) -> pa.Table:
-        """Requests that never met their response become events of their own."""
-        if self._pending is None or not self._pending.num_rows:
-            return pa.table({"disposition": pa.array([], pa.string())})
-        self.con.register("pend", self._pending)
-        try:
-            out = self.con.sql(
-                "SELECT *, 'event' AS disposition FROM pend"
-            ).to_arrow_table()
-        finally:
-            self.con.unregister("pend")
-        self._pending = None
-        return self._finalize(out)
-
-    def _finalize(self, rows: pa.Table) -> pa.Table:
-        """Outcome from the chosen entry; structural redaction of log_raw rows."""
-        self.con.register("rows_in", rows)
-        try:
-            rows = self.con.sql(
-                """
-                SELECT * EXCLUDE (log_raw),
-                    CASE
-                        WHEN etype = 'response' AND error IS NULL THEN 'success'
-                        WHEN error ILIKE '%permission denied%' THEN 'denied'
-                        WHEN etype = 'response' THEN 'failure'
-                        ELSE 'unknown'
-                    END AS outcome,
-                    log_raw
-                FROM rows_in
-                """
-            ).to_arrow_table()
-        finally:
-            self.con.unregister("rows_in")
-        return self._redact_log_raw(rows)
-
-    def _redact_log_raw(self, rows: pa.Table) -> pa.Table:
-        flags = rows.column("log_raw").to_pylist()
-        if not any(flags):
-            return rows.drop_columns(["log_raw"])
-        raw = rows.column("raw").to_pylist()
-        # Only rows from log_raw=true devices take this per-record path; normal HMAC'd logs skip it.
+    def postprocess(self, events: pa.Table) -> pa.Table:
+        """Structural redaction of rows from log_raw=true devices; drops the helper column."""
+        flags = events.column("log_raw")
+        if not pc.any(flags).as_py():
+            return events.drop_columns(["log_raw"])
+        raw = events.column("raw").to_pylist()
+        # Only rows from log_raw=true devices take this per-record path; HMAC'd logs skip it.
         fixed = [
             redact_raw_entry(text, self.redactor) if flag and text is not None else text
-            for text, flag in zip(raw, flags, strict=True)
+            for text, flag in zip(raw, flags.to_pylist(), strict=True)
         ]
-        idx = rows.schema.get_field_index("raw")
-        rows = rows.set_column(idx, "raw", pa.array(fixed, pa.string()))
-        return rows.drop_columns(["log_raw"])
+        idx = events.schema.get_field_index("raw")
+        events = events.set_column(idx, "raw", pa.array(fixed, pa.string()))
+        return events.drop_columns(["log_raw"])
 
+
+_OUTCOME = """
+    CASE
+        WHEN etype = 'response' AND error IS NULL THEN 'success'
+        WHEN error ILIKE '%permission denied%' THEN 'denied'
+        WHEN etype = 'response' THEN 'failure'
+        ELSE 'unknown'
+    END AS outcome"""
 
 _PAIRING_SQL = """
-WITH ranked AS (
-    SELECT *,
-        bool_or(etype = 'response') OVER (PARTITION BY event_id) AS has_response,
-        row_number() OVER (PARTITION BY event_id, etype ORDER BY file_idx, line) AS nth_of_type,
-        row_number() OVER (PARTITION BY event_id ORDER BY file_idx, line) AS nth
-    FROM u
-)
-SELECT * EXCLUDE (has_response, nth_of_type, nth),
+SELECT r,
     CASE
         WHEN rid IS NULL THEN CASE WHEN nth = 1 THEN 'event' ELSE 'duplicate' END
         WHEN has_response AND etype = 'response' AND nth_of_type = 1 THEN 'event'
@@ -225,7 +199,14 @@ SELECT * EXCLUDE (has_response, nth_of_type, nth),
         WHEN NOT has_response AND nth_of_type = 1 THEN 'pending'
         ELSE 'duplicate'
     END AS disposition
-FROM ranked
+FROM (
+    SELECT rowid AS r, rid, etype,
+        bool_or(etype = 'response') OVER (PARTITION BY event_id) AS has_response,
+        row_number() OVER (PARTITION BY event_id, etype ORDER BY file_idx, line) AS nth_of_type,
+        row_number() OVER (PARTITION BY event_id ORDER BY file_idx, line) AS nth
+    FROM entries
+    WHERE quarantine_reason IS NULL
+)
 """
 
 

@@ -15,11 +15,8 @@ WITH src AS (
     FROM batch
 ),
 parsed0 AS (
-    SELECT *,
-        body0 IS NOT NULL AND json_valid(body0) AS ok0,
-        CASE WHEN body0 IS NOT NULL AND json_valid(body0) AND json_type(body0) = 'OBJECT'
-             THEN from_json(body0, $shape) END AS p0
-    FROM src
+    SELECT *, p0 IS NOT NULL AS ok0
+    FROM (SELECT *, try(from_json(body0, $shape)) AS p0 FROM src)
 ),
 parsed AS (
     -- SIEM re-exports carry the entry as a JSON string in `message` or `event.original`.
@@ -121,11 +118,20 @@ classified AS (
             ELSE 'other'
         END AS action
     FROM kv
+),
+authed AS (
+    SELECT *,
+        CASE WHEN action = 'login' AND starts_with(path, 'auth/') AND coalesce(a.display_name, '') = ''
+             THEN coalesce(nullif(mount_type, ''), split_part(path, '/', 2))
+             ELSE nullif(regexp_extract(coalesce(nullif(a.display_name, ''), nullif(ra.display_name, ''), ''),
+                  '^(oidc|ldap|userpass|okta|github|radius|saml|kubernetes|approle|aws|gcp|azure|jwt|cert|token|root)', 1), '')
+        END AS auth_method
+    FROM classified
 )
 SELECT
     file_idx,
     line,
-    original,
+    CASE WHEN body IS NULL OR NOT ok0 OR etype IS NULL OR event_time IS NULL THEN original END AS original,
     body AS raw,
     etype,
     rid,
@@ -133,7 +139,6 @@ SELECT
         WHEN body IS NULL AND json_valid(original) THEN 'JSON value is not an object'
         WHEN body IS NULL THEN 'not JSON: no "{" on the line (a server log line mixed into the audit stream?)'
         WHEN NOT ok0 THEN 'invalid JSON (truncated or corrupted line)'
-        WHEN p IS NULL THEN 'JSON value is not an object'
         WHEN etype IS NULL THEN 'JSON object is not a Vault audit entry (no "type" of request/response)'
         WHEN event_time IS NULL THEN 'unparseable or missing "time": ' || coalesce(p.time, 'null')
     END AS quarantine_reason,
@@ -160,10 +165,11 @@ SELECT
         AS principal_id,
     coalesce(nullif(a.display_name, ''), nullif(ra.display_name, '')) AS principal_name,
     coalesce(nullif(a.accessor, ''), nullif(ra.accessor, '')) AS credential_id,
-    CASE WHEN action = 'login' AND starts_with(path, 'auth/') THEN coalesce(nullif(mount_type, ''), split_part(path, '/', 2))
-         ELSE nullif(regexp_extract(coalesce(nullif(a.display_name, ''), nullif(ra.display_name, ''), ''),
-              '^(oidc|ldap|userpass|okta|github|radius|saml|kubernetes|approle|aws|gcp|azure|jwt|cert|token|root)', 1), '')
-    END AS auth_method,
+    auth_method,
+    -- Principal kind from the auth method that issued the token (tune per site).
+    CASE WHEN auth_method IN ('oidc', 'ldap', 'userpass', 'okta', 'github', 'radius', 'saml') THEN 'human'
+         WHEN auth_method IN ('kubernetes', 'approle', 'aws', 'gcp', 'azure', 'jwt', 'cert', 'token') THEN 'service'
+         ELSE 'unknown' END AS principal_type,
     CASE WHEN is_secret_engine AND path <> ''
          THEN 'vault://' || $store || '/' || ns || rtrim(mount, '/')
               || CASE WHEN (CASE WHEN kv2 THEN substr(rel, length(seg1) + 2) ELSE rel END) <> ''
@@ -188,15 +194,5 @@ SELECT
     (coalesce(a.client_token, '') <> '' AND NOT starts_with(a.client_token, 'hmac-sha256:'))
         OR (coalesce(p.request.client_token, '') <> '' AND NOT starts_with(p.request.client_token, 'hmac-sha256:'))
         OR (coalesce(ra.client_token, '') <> '' AND NOT starts_with(ra.client_token, 'hmac-sha256:'))
-        AS log_raw,
-    -- Principal kind from the auth method that issued the token (tune per site).
-    CASE
-        WHEN regexp_matches(coalesce(nullif(a.display_name, ''), nullif(ra.display_name, ''), ''),
-                            '^(oidc|ldap|userpass|okta|github|radius|saml)') THEN 'human'
-        WHEN action = 'login' AND mount_type IN ('oidc', 'ldap', 'userpass', 'okta', 'github', 'radius', 'saml') THEN 'human'
-        WHEN regexp_matches(coalesce(nullif(a.display_name, ''), nullif(ra.display_name, ''), ''),
-                            '^(kubernetes|approle|aws|gcp|azure|jwt|cert|token)') THEN 'service'
-        WHEN action = 'login' AND mount_type IN ('kubernetes', 'approle', 'aws', 'gcp', 'azure', 'jwt', 'cert') THEN 'service'
-        ELSE 'unknown'
-    END AS principal_type
-FROM classified
+        AS log_raw
+FROM authed
