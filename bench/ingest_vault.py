@@ -185,8 +185,9 @@ def main(argv: list[str] | None = None) -> int:
         help="also run the baseline with read_json(columns={...}) of the fields keytrail reads",
     )  # fmt: skip
     ap.add_argument(
-        "--keytrail-input", choices=("dir", "file"), default="dir",
-        help="give keytrail the rotated directory (default) or the baseline's plain file",
+        "--keytrail-input", choices=("dir", "file"), default="file",
+        help="give keytrail the baseline's plain file (default, the same input) or the rotated "
+        "directory (adds gunzip and rotation order to keytrail's work)",
     )  # fmt: skip
     ap.add_argument("--baseline-only", action="store_true", help="skip keytrail (always FAIL)")
     ap.add_argument("--seed", type=int, default=7)

@@ -163,8 +163,13 @@ class Lake:
             return []
         return sorted(base.rglob("*.parquet"))
 
-    def write(self, table: str, data: pa.Table, ingest_id: str) -> list[Path]:
-        """Conform, partition, sort and atomically write ``data``; returns the files written."""
+    def write(
+        self, table: str, data: pa.Table, ingest_id: str, *, presorted: bool = False
+    ) -> list[Path]:
+        """Conform, partition, sort and atomically write ``data``; returns the files written.
+
+        ``presorted``: rows already come ordered by the partition keys, then the sort keys.
+        """
         if data.num_rows == 0:
             return []
         spec = lake_schema.load()[table]
@@ -174,7 +179,7 @@ class Lake:
             directory = self.table_dir(table)
             for key, value in zip(spec.partition, values, strict=True):
                 directory = directory / f"{key}={_partition_dir(value)}"
-            if spec.sort:
+            if spec.sort and not presorted:
                 rows = rows.sort_by([(c, "ascending") for c in spec.sort])  # noqa: PLW2901
             part = rows.drop_columns(list(spec.partition))
             self._counter += 1
@@ -191,6 +196,10 @@ def _partitions(
         yield (), data
         return
     groups = data.group_by(list(keys), use_threads=False).aggregate([])
+    if groups.num_rows == 1:  # the common case: one block of one day
+        row = groups.to_pylist()[0]
+        yield tuple(row[k] for k in keys), data
+        return
     for row in groups.to_pylist():
         mask = None
         for key in keys:

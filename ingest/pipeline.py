@@ -11,13 +11,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import queue
 import re
 import secrets
-from collections.abc import Callable, Iterable, Sequence
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import polars as pl
@@ -31,6 +35,7 @@ from ingest.redact import Redactor, load_or_create_key
 from ingest.snapshots import vault as vault_snapshots
 from ingest.sources.vault import audit as vault_audit
 
+T = TypeVar("T")
 DEFAULT_STORE = "default"
 QUARANTINE_RAW_CHARS = 2048
 SOURCES = ("vault",)
@@ -200,6 +205,70 @@ def _load_document(path: Path) -> Any:
         return None
 
 
+_DONE = object()
+
+
+def prefetch(items: Iterable[T], depth: int = 2) -> Iterator[T]:
+    """Produce ``items`` on a helper thread, ``depth`` ahead (reading and gunzip overlap parsing).
+
+    zlib, file reads and Arrow kernels release the GIL, so this is real overlap on two cores.
+    An exception in the producer is re-raised in the consumer.
+    """
+    q: queue.Queue[object] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        q.put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            q.put(_DONE)
+        except BaseException as exc:
+            q.put(exc)
+
+    worker = threading.Thread(target=produce, name="keytrail-reader", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = q.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        worker.join()
+
+
+class BackgroundWriter:
+    """One writer thread with at most ``depth`` jobs in flight (bounded memory, ordered writes)."""
+
+    def __init__(self, depth: int = 2) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="keytrail-writer")
+        self._inflight: deque[Future[None]] = deque()
+        self._depth = depth
+
+    def submit(self, job: Callable[[], None]) -> None:
+        while len(self._inflight) >= self._depth:
+            self._inflight.popleft().result()
+        self._inflight.append(self._pool.submit(job))
+
+    def drain(self) -> None:
+        while self._inflight:
+            self._inflight.popleft().result()
+
+    def close(self) -> None:
+        """Wait for every job (their errors were raised by ``drain`` on the normal path)."""
+        self._pool.shutdown(wait=True)
+
+
 class _Seen:
     """Event ids already in the lake or written by this run, loaded per touched partition."""
 
@@ -247,6 +316,8 @@ class Ingest:
         self.con.execute("SET preserve_insertion_order = false")
         self.redactor = Redactor(load_or_create_key(lake.meta_dir))
         self.quarantine: list[pa.Table] = []
+        self._writer = BackgroundWriter()
+        self._reports: list[FileReport] = []
         self.warnings: list[str] = []
 
     # -- planning ---------------------------------------------------------------------------
@@ -254,7 +325,7 @@ class Ingest:
         files, docs = expand(paths)
         if not files:
             raise IngestError("no input files found", file=", ".join(map(str, paths)))
-        known = self._known_hashes()
+        known, known_sizes = self._known_hashes()
         planned: list[_Planned] = []
         for path in docs:
             rep = FileReport(path=path, bytes=path.stat().st_size, status="not ingested")
@@ -262,46 +333,55 @@ class Ingest:
             planned.append(_Planned(rep, "empty"))
         for path in files:
             rep = FileReport(path=path, bytes=path.stat().st_size)
-            rep.sha256 = file_sha256(path)
-            if rep.sha256 in known:
-                rep.status = "already ingested"
-                rep.note = f"same sha256 as {known[rep.sha256]}"
-                planned.append(_Planned(rep, "empty"))
-                continue
             shaped = sniff.sniff(path)
+            # A file already ingested has the same size as one in ingest_log: only then is it
+            # hashed up front; otherwise its sha256 is computed while it is read (one pass).
+            if rep.bytes in known_sizes or shaped.shape != "lines":
+                rep.sha256 = file_sha256(path)
+                if rep.sha256 in known:
+                    rep.status = "already ingested"
+                    rep.note = f"same sha256 as {known[rep.sha256]}"
+                    planned.append(_Planned(rep, "empty"))
+                    continue
             rep.kind = detect(path, shaped, self.forced_source)
             rep.source = "vault"
             planned.append(_Planned(rep, shaped.shape))
         return planned
 
-    def _known_hashes(self) -> dict[str, str]:
+    def _known_hashes(self) -> tuple[dict[str, str], set[int]]:
+        """sha256 → a file it came from, and the sizes of all files ingested before."""
         files = self.lake.files("ingest_log")
         if not files:
-            return {}
+            return {}, set()
         rows = self.con.execute(
-            "SELECT file_sha256, any_value(origin_file) FROM read_parquet($f) GROUP BY 1",
+            "SELECT file_sha256, any_value(origin_file), any_value(bytes) "
+            "FROM read_parquet($f) GROUP BY 1",
             {"f": [str(f) for f in files]},
         ).fetchall()
-        return dict(rows)
+        return {sha: origin for sha, origin, _ in rows}, {int(size) for _, _, size in rows}
 
     # -- running ----------------------------------------------------------------------------
     def run(self, paths: Sequence[Path]) -> RunReport:
         with self.lake.writer_lock():
-            planned = self.plan(paths)
-            todo = [p for p in planned if p.report.status == "pending"]
-            audit = [p for p in todo if p.report.kind == "vault-audit"]
-            snaps = [p for p in todo if p.report.kind == "vault-snapshot"]
-            for p in todo:
-                if p.report.kind == "empty":
-                    p.report.status = "ingested"
-                    p.report.note = "empty file"
-            if audit:
-                self._run_vault_audit(audit)
-            if snaps:
-                self._run_vault_snapshots(snaps)
-            self._write_quarantine()
-            finished = datetime.now(UTC)
-            self._write_ingest_log([p.report for p in todo], finished)
+            try:
+                planned = self.plan(paths)
+                self._reports = [p.report for p in planned]
+                todo = [p for p in planned if p.report.status == "pending"]
+                audit = [p for p in todo if p.report.kind == "vault-audit"]
+                snaps = [p for p in todo if p.report.kind == "vault-snapshot"]
+                for p in todo:
+                    if p.report.kind == "empty":
+                        p.report.status = "ingested"
+                        p.report.note = "empty file"
+                if audit:
+                    self._run_vault_audit(audit)
+                if snaps:
+                    self._run_vault_snapshots(snaps)
+                self._write_quarantine()
+                finished = datetime.now(UTC)
+                self._write_ingest_log([p.report for p in todo], finished)
+            finally:
+                self._writer.close()  # no write outlives the lock
         return RunReport(
             ingest_id=self.ingest_id,
             lake=self.lake.root,
@@ -320,7 +400,7 @@ class Ingest:
         done_before = 0
         for idx, p in enumerate(planned):
             rep = p.report
-            for lines, numbers, disk_pos in self._blocks(p):
+            for lines, numbers, disk_pos in prefetch(self._blocks(p)):
                 rep.records_read += len(lines)
                 bad = adapter.feed(idx, lines, numbers)
                 if bad.num_rows:
@@ -334,13 +414,18 @@ class Ingest:
             rep.status = "ingested"
         if adapter.finish():
             self._settle(reports, seen, origin, adapter)
+        self._writer.drain()
         if self.progress:
             self.progress("", total, total)
 
     def _blocks(self, p: _Planned) -> Iterable[tuple[pa.Array, pa.Array, int]]:
         path = p.report.path
         if p.shape == "lines":
-            for block in sniff.iter_line_blocks(path, self.block_bytes):
+
+            def got_sha(digest: str) -> None:
+                p.report.sha256 = digest
+
+            for block in sniff.iter_line_blocks(path, self.block_bytes, on_sha256=got_sha):
                 yield block.lines, block.line_numbers, block.disk_pos
             return
         texts: list[str] = []
@@ -363,44 +448,48 @@ class Ingest:
         origin: pa.Array,
         adapter: vault_audit.VaultAudit,
     ) -> None:
-        """Count the dispositions in ``decided``, drop ids the lake holds, write the rest."""
+        """Count the dispositions in ``disp``, drop ids the lake holds, write the new events."""
         con = self.con
-        for idx, disp, n in con.execute(
-            "SELECT file_idx, disposition, count(*) FROM decided GROUP BY ALL"
-        ).fetchall():
-            if disp == "merged":
-                reports[idx].merged += n
-            elif disp == "duplicate":
-                reports[idx].duplicates += n
         dates = [
-            d
+            d.isoformat()
             for (d,) in con.execute(
-                "SELECT DISTINCT strftime(event_time, '%Y-%m-%d') FROM decided "
-                "WHERE disposition = 'event'"
+                "SELECT DISTINCT event_date FROM disp WHERE disposition = 'event'"
             ).fetchall()
         ]
         seen.load(dates)
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE fresh AS "
-            "SELECT d.* EXCLUDE (disposition, etype, rid), CAST(event_time AS DATE) AS event_date "
-            "FROM decided d WHERE disposition = 'event' "
-            "AND event_id NOT IN (SELECT event_id FROM seen)"
+            "UPDATE disp SET disposition = 'duplicate' WHERE disposition = 'event' "
+            "AND event_id IN (SELECT event_id FROM seen)"
         )
-        for idx, n in con.execute(
-            "SELECT file_idx, count(*) FROM decided WHERE disposition = 'event' "
-            "AND event_id IN (SELECT event_id FROM seen) GROUP BY 1"
+        for idx, disp, n in con.execute(
+            "SELECT file_idx, disposition, count(*) FROM disp GROUP BY ALL"
         ).fetchall():
-            reports[idx].duplicates += n
-        con.execute("INSERT INTO seen SELECT event_id FROM fresh")
-        for idx, n in con.execute("SELECT file_idx, count(*) FROM fresh GROUP BY 1").fetchall():
-            reports[idx].events_written += n
-        fresh = con.sql("SELECT * FROM fresh").to_arrow_table()
-        con.execute("DROP TABLE fresh")
-        con.execute("DROP TABLE decided")
-        if fresh.num_rows == 0:
+            rep = reports[idx]
+            if disp == "merged":
+                rep.merged += n
+            elif disp == "duplicate":
+                rep.duplicates += n
+            else:
+                rep.events_written += n
+        con.execute("INSERT INTO seen SELECT event_id FROM disp WHERE disposition = 'event'")
+        events = con.sql(
+            "SELECT e.* EXCLUDE (etype, rid, original, quarantine_reason), d.event_date "
+            "FROM entries e JOIN disp d ON e.rowid = d.r AND d.disposition = 'event' "
+            "ORDER BY d.event_date, e.secret_id, e.event_time"
+        ).to_arrow_table()
+        con.execute("DROP TABLE disp")
+        con.execute("DROP TABLE entries")
+        if events.num_rows == 0:
             return
-        events = self._to_events(adapter.postprocess(fresh), origin, "vault")
-        self.lake.write("events", events, self.ingest_id)
+        raw = adapter.raw_column(events)
+        events = events.drop_columns(["raw_override"]).append_column("raw", raw)
+
+        def finish_and_write() -> None:
+            done = self._to_events(adapter.postprocess(events), origin, "vault")
+            self.lake.write("events", done, self.ingest_id, presorted=True)
+
+        # Redaction and Parquet encoding overlap with parsing the next block.
+        self._writer.submit(finish_and_write)
 
     def _to_events(self, fresh: pa.Table, origin: pa.Array, source: str) -> pa.Table:
         n = fresh.num_rows
@@ -487,14 +576,13 @@ class Ingest:
     ) -> None:
         raw = pl.from_arrow(bad.column("raw")).str.slice(0, QUARANTINE_RAW_CHARS)  # type: ignore[union-attr]
         raw = self.redactor.redact_series(raw)
-        shas = pa.array([r.sha256 for r in reports], pa.string())
         self.quarantine.append(
             pa.table(
                 {
                     "ingest_id": pa.array([self.ingest_id] * bad.num_rows, pa.string()),
                     "source": pa.array([source] * bad.num_rows, pa.string()),
                     "origin_file": pc.take(origin, bad.column("file_idx")),
-                    "file_sha256": pc.take(shas, bad.column("file_idx")),
+                    "file_sha256": pa.nulls(bad.num_rows, pa.string()),  # known at the end
                     "origin_line": bad.column("line"),
                     "reason": bad.column("reason"),
                     "raw": raw.to_arrow(),
@@ -521,6 +609,15 @@ class Ingest:
         if not self.quarantine:
             return
         q = pa.concat_tables(self.quarantine, promote_options="permissive")
+        # Files hashed while read have their sha256 only now.
+        sha_of = pa.array([r.sha256 for r in self._reports], pa.string())
+        path_of = pa.array([str(r.path) for r in self._reports], pa.string())
+        looked_up = pc.take(sha_of, pc.index_in(q.column("origin_file"), value_set=path_of))
+        q = q.set_column(
+            q.schema.get_field_index("file_sha256"),
+            "file_sha256",
+            pc.coalesce(q.column("file_sha256"), looked_up),
+        )
         ids = [
             hashlib.sha256(f"{sha}|{line}".encode()).hexdigest()[:32]
             for sha, line in zip(

@@ -8,9 +8,9 @@ test a guess.
 
 How a column is redacted (every regex runs in polars, i.e. in the Rust ``regex`` crate):
 
-1. a prefilter (two ``str.contains`` regexes) picks the candidate rows, almost always none. It is a
-   superset of the detectors: for a key/value detector it checks the end of the key name, the
-   separator and the first characters of the value, which is enough to rule out Vault HMACs;
+1. a prefilter (three ``str.contains`` regexes) picks the candidate rows, almost always none. It is
+   a superset of the detectors: for a key/value detector it checks the key name, the separator and
+   the first characters of the value, which is enough to rule out Vault HMACs;
 2. on candidate rows only, ``str.extract_all`` per detector collects the distinct matches;
 3. a Python loop over those *distinct* matches (few) builds each replacement;
 4. one leftmost-longest ``str.replace_many`` (Aho-Corasick, literal) rewrites the candidate rows.
@@ -26,6 +26,7 @@ name, a quote) stays. Key/value detectors never match Vault HMACs (``hmac-sha256
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import hmac
 import json
@@ -34,7 +35,7 @@ import pathlib
 import re
 import secrets
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -584,16 +585,29 @@ def _group_count(detector: Detector) -> int:
 def load_or_create_key(config_dir: pathlib.Path) -> bytes:
     """The redaction key in ``<config_dir>/config.json``, created (32 random bytes) on first use.
 
-    Other keys of the file are kept. The file is written atomically (temp file, fsync, rename),
-    mode 0600. Two processes that create it at once both get the key that was published first.
+    Other keys of the file are kept. The file is written atomically (temp file, fsync, rename)
+    with mode 0600, under a lock on the directory, so that concurrent first uses agree on a key.
     """
     path = config_dir / KEY_FILE_NAME
-    for _ in range(3):
-        config = _read_config(path)
-        if config is not None and _KEY_FIELD in config:
-            return _parse_key(path, config[_KEY_FIELD])
-        _publish(path, {**(config or {}), _KEY_FIELD: secrets.token_hex(32)}, config is not None)
-    raise ValueError(f"{path}: could not store the redaction key (the file keeps changing)")
+    config = _read_config(path)
+    if config is None or _KEY_FIELD not in config:
+        config_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with _locked(config_dir):
+            config = _read_config(path)  # another process may have been first
+            if config is None or _KEY_FIELD not in config:
+                config = {**(config or {}), _KEY_FIELD: secrets.token_hex(32)}
+                _write_atomically(path, config)
+    return _parse_key(path, config[_KEY_FIELD])
+
+
+@contextlib.contextmanager
+def _locked(directory: pathlib.Path) -> Iterator[None]:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def _read_config(path: pathlib.Path) -> dict[str, object] | None:
@@ -618,11 +632,8 @@ def _parse_key(path: pathlib.Path, value: object) -> bytes:
     raise ValueError(f"{path}: {_KEY_FIELD!r} must be a string of 64 hex characters")
 
 
-def _publish(path: pathlib.Path, config: dict[str, object], replace: bool) -> None:
-    """Write ``config`` atomically; unless ``replace``, only if ``path`` does not exist yet."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _write_atomically(path: pathlib.Path, config: dict[str, object]) -> None:
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = pathlib.Path(tmp_name)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             os.fchmod(handle.fileno(), 0o600)
@@ -630,21 +641,12 @@ def _publish(path: pathlib.Path, config: dict[str, object], replace: bool) -> No
             handle.write("\n")
             handle.flush()
             os.fsync(handle.fileno())
-        if replace:
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)  # atomic create-if-absent: the first writer wins
-            except FileExistsError:
-                return
-            except OSError:  # a filesystem without hard links: rename, the last writer wins
-                os.replace(tmp, path)
+        os.replace(tmp_name, path)
     finally:
         with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-    with contextlib.suppress(OSError):  # make the rename durable
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+            os.unlink(tmp_name)
+    dir_fd = os.open(path.parent, os.O_RDONLY)  # make the rename durable
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)

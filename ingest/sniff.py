@@ -20,13 +20,15 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import hashlib
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -81,8 +83,43 @@ def open_bytes(path: Path) -> tuple[IO[bytes], str, bool]:
     return stream, encoding, gzipped
 
 
-def open_bytes_with_raw(path: Path) -> tuple[IO[bytes], str, bool, IO[bytes]]:
-    """As :func:`open_bytes`, plus the on-disk handle (its position drives progress bars)."""
+class HashingReader(io.RawIOBase):
+    """A read-only file wrapper that feeds every byte read into a sha256 (one pass, not two)."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._raw = raw
+        self.sha256 = hashlib.sha256()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: bytearray | memoryview) -> int:  # type: ignore[override]
+        n = self._raw.readinto(b)  # type: ignore[attr-defined]
+        if n:
+            self.sha256.update(memoryview(b)[:n])
+        return int(n or 0)
+
+    def tell(self) -> int:
+        return self._raw.tell()
+
+    def finish(self) -> str:
+        """Hash whatever the decoder left unread (e.g. bytes after a gzip stream) and return it."""
+        while chunk := self._raw.read(1 << 20):
+            self.sha256.update(chunk)
+        return self.sha256.hexdigest()
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+def open_bytes_with_raw(
+    path: Path, *, hashing: bool = False
+) -> tuple[IO[bytes], str, bool, IO[bytes]]:
+    """As :func:`open_bytes`, plus the on-disk handle (its position drives progress bars).
+
+    With ``hashing`` the on-disk handle is a :class:`HashingReader`.
+    """
     try:
         raw: IO[bytes] = path.open("rb")
     except OSError as exc:
@@ -110,6 +147,8 @@ def open_bytes_with_raw(path: Path) -> tuple[IO[bytes], str, bool, IO[bytes]]:
     stream.close()
     raw.close()
     raw = path.open("rb")
+    if hashing:
+        raw = io.BufferedReader(HashingReader(raw), 1 << 20)
     stream = _gunzip(raw) if gzipped else raw
     stream.read(bom_len)
     if encoding.startswith("utf-16"):
@@ -164,13 +203,16 @@ class LineBlock:
     disk_pos: int  # position in the file on disk (compressed bytes for gzip)
 
 
-def iter_line_blocks(path: Path, block_bytes: int = BLOCK_BYTES) -> Iterator[LineBlock]:
+def iter_line_blocks(
+    path: Path, block_bytes: int = BLOCK_BYTES, on_sha256: Callable[[str], None] | None = None
+) -> Iterator[LineBlock]:
     """Yield the non-empty lines of a line-oriented file in Arrow blocks, with 1-based line numbers.
 
     Memory stays at about two blocks whatever the file size. Invalid UTF-8 bytes become U+FFFD;
     the record then fails JSON validation or keeps the replacement character, never stops the file.
+    ``on_sha256`` receives the sha256 of the file on disk, computed while reading, at the end.
     """
-    stream, _, _, raw = open_bytes_with_raw(path)
+    stream, _, _, raw = open_bytes_with_raw(path, hashing=on_sha256 is not None)
     carry = b""
     next_line = 1
     consumed = 0
@@ -202,19 +244,29 @@ def iter_line_blocks(path: Path, block_bytes: int = BLOCK_BYTES) -> Iterator[Lin
                 yield LineBlock(block[0], block[1], consumed, raw.tell())
             if not chunk:
                 break
+        if on_sha256 is not None:
+            on_sha256(raw.raw.finish())  # type: ignore[attr-defined]
     finally:
         stream.close()
 
 
 def _split_lines(data: bytes, first_line: int) -> tuple[pa.Array, pa.Array]:
-    text = data.decode("utf-8", errors="replace")
-    if text.endswith("\n"):
-        text = text[:-1]
-    parts = pc.split_pattern(pa.array([text], pa.large_string()), "\n").flatten()
-    parts = pc.utf8_rtrim(parts, characters="\r")
-    numbers = pa.array(range(first_line, first_line + len(parts)), pa.int64())
-    keep = pc.invert(pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(parts)), 0))
-    return parts.filter(keep).cast(pa.string()), numbers.filter(keep)
+    """Split a block at newlines, column-wise; drops blank lines, keeps 1-based numbers."""
+    body = data[:-1] if data.endswith(b"\n") else data
+    try:
+        text = pa.array([body], pa.large_binary()).cast(pa.large_string())  # validates UTF-8
+    except pa.ArrowInvalid:
+        text = pa.array([body.decode("utf-8", errors="replace")], pa.large_string())
+    parts = pc.split_pattern(text, "\n").flatten()
+    if b"\r" in body:
+        parts = pc.utf8_rtrim(parts, characters="\r")
+    numbers = pa.array(np.arange(first_line, first_line + len(parts), dtype=np.int64))
+    short = pc.less(pc.binary_length(parts), 16)  # only short lines can be blank
+    if pc.any(short).as_py():
+        blank = pc.and_(short, pc.equal(pc.utf8_trim_whitespace(parts), ""))
+        keep = pc.invert(blank)
+        parts, numbers = parts.filter(keep), numbers.filter(keep)
+    return parts.cast(pa.string()), numbers
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import sys
 from datetime import date, datetime
 from decimal import Decimal
@@ -22,6 +21,7 @@ from rich.table import Table
 from ingest.errors import IngestError
 from ingest.pipeline import RunReport, run_ingest
 from keytrail.config import lake_path
+from keytrail.report import console_for, ingest_table
 from queries import lake as lake_sql
 
 app = typer.Typer(
@@ -30,9 +30,8 @@ app = typer.Typer(
     help="keytrail: who read which secret, when, from where, with which credential.",
     pretty_exceptions_enable=False,
 )
-# Pipes and files get wide, unwrapped tables; terminals use their own width.
-out = Console(width=None if sys.stdout.isatty() else 200)
-err = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
+out = console_for("stdout")
+err = console_for("stderr")
 
 LakeOpt = Annotated[
     Path | None,
@@ -85,38 +84,7 @@ def ingest(
 
 
 def _print_report(report: RunReport) -> None:
-    table = Table(title=f"ingest {report.ingest_id} → {report.lake}", title_justify="left")
-    for col in (
-        "file",
-        "source",
-        "records",
-        "events",
-        "merged",
-        "duplicates",
-        "quarantined",
-        "skipped",
-    ):
-        table.add_column(col, justify="left" if col in ("file", "source") else "right")
-    table.add_column("note")
-    totals = [0] * 6
-    parents = [f.path.parent for f in report.files]
-    base = Path(os.path.commonpath(parents)) if parents else Path()
-    for f in report.files:
-        counts = [
-            f.records_read,
-            f.events_written,
-            f.merged,
-            f.duplicates,
-            f.quarantined,
-            f.skipped,
-        ]
-        totals = [a + b for a, b in zip(totals, counts, strict=True)]
-        note = f.note if f.status == "ingested" else f"{f.status}: {f.note}"
-        table.add_row(str(f.path.relative_to(base)), f.kind or "-", *(f"{n:,}" for n in counts), note)
-    table.add_section()
-    seconds = (report.finished - report.started).total_seconds()
-    table.add_row("total", "", *(f"{n:,}" for n in totals), f"{seconds:.1f} s")
-    out.print(table)
+    out.print(ingest_table(report))
     for w in report.warnings:
         err.print(f"[yellow]warning:[/] {w}", highlight=False)
     q = sum(f.quarantined for f in report.files)

@@ -31,7 +31,7 @@ KEY = bytes(range(32))
 TOKEN = re.compile(r"\[REDACTED:([a-z0-9-]+):([0-9a-f]{16})\]")
 HMAC = "hmac-sha256:" + "9c" * 32
 
-# --- fake secrets ---------------------------------------------------------------------------------
+# --- fake secrets ---
 AWS_KEY_ID = "AKIA" + "IOSFODNN7EXAMPLE"
 AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/" + "bPxRfiCYEXAMPLEKEY"
 GITHUB = "ghp_" + "x0Y1" * 9
@@ -65,7 +65,7 @@ GCP_PEM = (
 PASSWORD = "Tr0ub4dor&3-" + "x0Y1"
 B64_PASSWORD = "VHIwdWI0ZG9y" + "JjMteDBZMQ=="
 
-# --- realistic lines, each: (kind, line, secrets that must disappear, text that must stay) -----------
+# --- realistic lines: (kind, line, secrets that must disappear, text that must stay) ---
 VAULT_LOGIN_RAW = json.dumps(
     {
         "time": "2024-05-03T10:21:07.118Z",
@@ -160,7 +160,9 @@ TRUFFLEHOG_AWS = json.dumps(
         "Redacted": AWS_KEY_ID,
     }
 )
-TRUFFLEHOG_OTHER = json.dumps({"DetectorName": "Datadog", "Raw": "dd" + "x0Y1" * 8, "Verified": True})
+TRUFFLEHOG_OTHER = json.dumps(
+    {"DetectorName": "Datadog", "Raw": "dd" + "x0Y1" * 8, "Verified": True}
+)
 
 CORPUS: list[tuple[str, str, list[str], list[str]]] = [
     ("vault-token", VAULT_LOGIN_RAW, [VAULT], ['"client_token":', '"accessor":"' + HMAC]),
@@ -171,68 +173,163 @@ CORPUS: list[tuple[str, str, list[str], list[str]]] = [
     ("k8s-secret-data", K8S_LAST_APPLIED, [B64_PASSWORD], ['\\"data\\":{\\"tls.key\\":\\"']),
     ("k8s-secret-data", K8S_STRING_DATA, [PASSWORD], ['"stringData": {"DB_DSN": "']),
     ("gcp-sa-private-key", GCP_SA_JSON, ["g0H1" * 16], ['"private_key": "', '\\n", "client']),
-    ("private-key", '{"level":"error","key_pem":"' + PEM_JSON + '"}', ["x0Y1", "y1Z2"], ["key_pem"]),
-    ("aws-secret-key", "deploy/.env:12:AWS_SECRET_ACCESS_KEY=" + AWS_SECRET, [AWS_SECRET],
-     ["deploy/.env:12:AWS_SECRET_ACCESS_KEY="]),
-    ("aws-secret-key", TRUFFLEHOG_AWS, [AWS_SECRET], ['"Raw": "' + AWS_KEY_ID, '"RawV2": "' + AWS_KEY_ID]),
-    ("aws-secret-key", '{"requestParameters":{"SecretAccessKey":"' + AWS_SECRET + '"}}', [AWS_SECRET],
-     ['"SecretAccessKey":"']),
+    (
+        "private-key",
+        '{"level":"error","key_pem":"' + PEM_JSON + '"}',
+        ["x0Y1", "y1Z2"],
+        ["key_pem"],
+    ),
+    (
+        "aws-secret-key",
+        "deploy/.env:12:AWS_SECRET_ACCESS_KEY=" + AWS_SECRET,
+        [AWS_SECRET],
+        ["deploy/.env:12:AWS_SECRET_ACCESS_KEY="],
+    ),
+    (
+        "aws-secret-key",
+        TRUFFLEHOG_AWS,
+        [AWS_SECRET],
+        ['"Raw": "' + AWS_KEY_ID, '"RawV2": "' + AWS_KEY_ID],
+    ),
+    (
+        "aws-secret-key",
+        '{"requestParameters":{"SecretAccessKey":"' + AWS_SECRET + '"}}',
+        [AWS_SECRET],
+        ['"SecretAccessKey":"'],
+    ),
     ("scanner-finding", TRUFFLEHOG_OTHER, ["x0Y1" * 8], ['"Raw": "', '"DetectorName": "Datadog"']),
-    ("scanner-finding", '{"RuleID":"generic-api-key","Match":"api_key = z9' + "x0Y1" * 5 + '"}',
-     ["z9" + "x0Y1"], ['"Match":"']),
-    ("scanner-finding", json.dumps({"message": json.dumps({"DetectorName": "Okta", "Raw": "00"
-                                                           + "x0Y1" * 8})}), ["x0Y1" * 8],
-     ['\\"Raw\\": \\"']),
-    ("generic-api-key-field", '{"RuleID":"generic","Secret":"z9' + "x0Y1" * 5 + '","Entropy":3.5}',
-     ["z9" + "x0Y1"], ['"Secret":"', '"Entropy":3.5']),
-    ("github-token", json.dumps({"number": 42, "secret_type": "github_personal_access_token",
-                                 "secret": GITHUB}), [GITHUB], ['"secret": "']),
+    (
+        "scanner-finding",
+        '{"RuleID":"generic-api-key","Match":"api_key = z9' + "x0Y1" * 5 + '"}',
+        ["z9" + "x0Y1"],
+        ['"Match":"'],
+    ),
+    (
+        "scanner-finding",
+        json.dumps({"message": json.dumps({"DetectorName": "Okta", "Raw": "00" + "x0Y1" * 8})}),
+        ["x0Y1" * 8],
+        ['\\"Raw\\": \\"'],
+    ),
+    (
+        "generic-api-key-field",
+        '{"RuleID":"generic","Secret":"z9' + "x0Y1" * 5 + '","Entropy":3.5}',
+        ["z9" + "x0Y1"],
+        ['"Secret":"', '"Entropy":3.5'],
+    ),
+    (
+        "github-token",
+        json.dumps({"number": 42, "secret_type": "github_personal_access_token", "secret": GITHUB}),
+        [GITHUB],
+        ['"secret": "'],
+    ),
     ("github-token", "GITHUB_TOKEN=" + GITHUB_PAT, [GITHUB_PAT], ["GITHUB_TOKEN="]),
-    ("gitlab-token", "curl --header 'PRIVATE-TOKEN: " + GITLAB + "' https://gitlab.example.com/api",
-     [GITLAB], ["PRIVATE-TOKEN: ", "https://gitlab.example.com/api"]),
+    (
+        "gitlab-token",
+        "curl --header 'PRIVATE-TOKEN: " + GITLAB + "' https://gitlab.example.com/api",
+        [GITLAB],
+        ["PRIVATE-TOKEN: ", "https://gitlab.example.com/api"],
+    ),
     ("slack-token", '{"msg":"posting with ' + SLACK + ' to #ops"}', [SLACK], ["posting with"]),
-    ("slack-webhook", '{"url":"https:\\/\\/hooks.slack.com\\/services\\/'
-     + SLACK_HOOK_PART.replace("/", "\\/") + '"}', ["X" * 24], ["hooks.slack.com"]),
+    (
+        "slack-webhook",
+        '{"url":"https:\\/\\/hooks.slack.com\\/services\\/'
+        + SLACK_HOOK_PART.replace("/", "\\/")
+        + '"}',
+        ["X" * 24],
+        ["hooks.slack.com"],
+    ),
     ("stripe-key", "STRIPE_KEY=" + STRIPE, [STRIPE], ["STRIPE_KEY="]),
-    ("doppler-token", "export DOPPLER_TOKEN='" + DOPPLER + "'", [DOPPLER_RANDOM],
-     ["DOPPLER_TOKEN='dp.st.prd."]),
-    ("1password-service-token", "OP_SERVICE_ACCOUNT_TOKEN=" + OP_SERVICE, [OP_SERVICE],
-     ["OP_SERVICE_ACCOUNT_TOKEN="]),
+    (
+        "doppler-token",
+        "export DOPPLER_TOKEN='" + DOPPLER + "'",
+        [DOPPLER_RANDOM],
+        ["DOPPLER_TOKEN='dp.st.prd."],
+    ),
+    (
+        "1password-service-token",
+        "OP_SERVICE_ACCOUNT_TOKEN=" + OP_SERVICE,
+        [OP_SERVICE],
+        ["OP_SERVICE_ACCOUNT_TOKEN="],
+    ),
     ("1password-secret-key", "secret key for alice: " + OP_SECRET_KEY, [OP_SECRET_KEY], ["alice"]),
-    ("google-api-key", json.dumps({"headers": {"X-Goog-Api-Key": GOOGLE}}), [GOOGLE],
-     ['"X-Goog-Api-Key": "']),
+    (
+        "google-api-key",
+        json.dumps({"headers": {"X-Goog-Api-Key": GOOGLE}}),
+        [GOOGLE],
+        ['"X-Goog-Api-Key": "'],
+    ),
     ("sendgrid", "SENDGRID_API_KEY=" + SENDGRID, [SENDGRID], ["SENDGRID_API_KEY="]),
     ("twilio", "TWILIO_AUTH_TOKEN=" + "x0Y1" * 8, ["x0Y1" * 8], ["TWILIO_AUTH_TOKEN="]),
     ("npm-token", "//registry.npmjs.org/:_authToken=" + NPM, [NPM], ["_authToken="]),
     ("pypi-token", "[pypi]\npassword = " + PYPI, [PYPI], ["password = "]),
     ("openai-key", "OPENAI_API_KEY=" + OPENAI, [OPENAI], ["OPENAI_API_KEY="]),
-    ("anthropic-key", '{"env":{"ANTHROPIC_API_KEY":"' + ANTHROPIC + '"}}', [ANTHROPIC],
-     ['"ANTHROPIC_API_KEY":"']),
+    (
+        "anthropic-key",
+        '{"env":{"ANTHROPIC_API_KEY":"' + ANTHROPIC + '"}}',
+        [ANTHROPIC],
+        ['"ANTHROPIC_API_KEY":"'],
+    ),
     ("huggingface-token", "HF_TOKEN=" + HUGGINGFACE, [HUGGINGFACE], ["HF_TOKEN="]),
     ("digitalocean-token", "doctl auth init -t " + DIGITALOCEAN, [DIGITALOCEAN], ["doctl auth"]),
     ("age-secret-key", "# created: 2024-05-03\n" + AGE, [AGE], ["# created"]),
     ("jwt", '{"level":"debug","id_token_hint":"' + JWT + '"}', [JWT], ["id_token_hint"]),
-    ("bearer-token", '{"headers":{"Authorization":"Bearer ' + "x0Y1." * 6 + '"}}', ["x0Y1." * 6],
-     ['"Authorization":"Bearer ']),
-    ("basic-auth", "GET /api HTTP/1.1\r\nAuthorization: Basic " + "YWxpY2U6c2VjcmV0" + "\r\n",
-     ["YWxpY2U6c2VjcmV0"], ["Authorization: Basic "]),
-    ("url-credentials", '{"dsn":"postgres://app:' + PASSWORD + '@db.example.com:5432/app"}',
-     [PASSWORD], ["postgres://app:", "@db.example.com:5432/app"]),
-    ("url-credentials", '{"dsn":"redis:\\/\\/:' + "x0Y1" * 4 + '@cache.example.com"}',
-     ["x0Y1" * 4], ["redis:\\/\\/:"]),
-    ("azure-client-secret", "AZURE_CLIENT_SECRET=" + "abc8Q~" + "x0Y1" * 8, ["Q~" + "x0Y1"],
-     ["AZURE_CLIENT_SECRET="]),
-    ("password-field", '{"message":"{\\"user\\":\\"bob\\",\\"password\\":\\"' + PASSWORD + '\\"}"}',
-     [PASSWORD], ['\\"password\\":\\"', '\\"user\\":\\"bob\\"']),
+    (
+        "bearer-token",
+        '{"headers":{"Authorization":"Bearer ' + "x0Y1." * 6 + '"}}',
+        ["x0Y1." * 6],
+        ['"Authorization":"Bearer '],
+    ),
+    (
+        "basic-auth",
+        "GET /api HTTP/1.1\r\nAuthorization: Basic " + "YWxpY2U6c2VjcmV0" + "\r\n",
+        ["YWxpY2U6c2VjcmV0"],
+        ["Authorization: Basic "],
+    ),
+    (
+        "url-credentials",
+        '{"dsn":"postgres://app:' + PASSWORD + '@db.example.com:5432/app"}',
+        [PASSWORD],
+        ["postgres://app:", "@db.example.com:5432/app"],
+    ),
+    (
+        "url-credentials",
+        '{"dsn":"redis:\\/\\/:' + "x0Y1" * 4 + '@cache.example.com"}',
+        ["x0Y1" * 4],
+        ["redis:\\/\\/:"],
+    ),
+    (
+        "azure-client-secret",
+        "AZURE_CLIENT_SECRET=" + "abc8Q~" + "x0Y1" * 8,
+        ["Q~" + "x0Y1"],
+        ["AZURE_CLIENT_SECRET="],
+    ),
+    (
+        "password-field",
+        '{"message":"{\\"user\\":\\"bob\\",\\"password\\":\\"' + PASSWORD + '\\"}"}',
+        [PASSWORD],
+        ['\\"password\\":\\"', '\\"user\\":\\"bob\\"'],
+    ),
     ("password-field", "DB_PASSWORD=" + PASSWORD, [PASSWORD], ["DB_PASSWORD="]),
     ("password-field", "db:\n  password: '" + PASSWORD + "'", [PASSWORD], ["password: '"]),
     ("password-field", 'MYSQL_PWD="' + PASSWORD + '" mysql -u root', [PASSWORD], ['MYSQL_PWD="']),
-    ("generic-api-key-field", "GET /reset?user=bob&token=" + "x0Y1" * 6 + "&lang=en",
-     ["x0Y1" * 6], ["token=", "&lang=en"]),
-    ("generic-api-key-field", '{"client_secret":"' + "z9" + "x0Y1" * 6 + '"}', ["x0Y1"],
-     ['"client_secret":"']),
-    ("generic-api-key-field", '{"data":{"secret_id":"' + "5e" * 18 + '"}}', ["5e" * 18],
-     ['"secret_id":"']),
+    (
+        "generic-api-key-field",
+        "GET /reset?user=bob&token=" + "x0Y1" * 6 + "&lang=en",
+        ["x0Y1" * 6],
+        ["token=", "&lang=en"],
+    ),
+    (
+        "generic-api-key-field",
+        '{"client_secret":"' + "z9" + "x0Y1" * 6 + '"}',
+        ["x0Y1"],
+        ['"client_secret":"'],
+    ),
+    (
+        "generic-api-key-field",
+        '{"data":{"secret_id":"' + "5e" * 18 + '"}}',
+        ["5e" * 18],
+        ['"secret_id":"'],
+    ),
 ]
 
 NEGATIVES = [
@@ -241,27 +338,41 @@ NEGATIVES = [
         {
             "time": "2024-05-03T10:21:07.118Z",
             "type": "response",
-            "auth": {"client_token": HMAC, "accessor": HMAC, "token_type": "service",
-                     "token_policies": ["default"]},
-            "request": {"id": "5b0f6c3a-1111-2222-3333-444455556666", "operation": "read",
-                        "client_token": HMAC, "client_token_accessor": HMAC,
-                        "path": "secret/data/payments/db", "data": {"password": HMAC}},
-            "response": {"data": {"data": {"password": HMAC, "api_key": HMAC},
-                                  "metadata": {"created_time": HMAC, "version": 6}}},
+            "auth": {
+                "client_token": HMAC,
+                "accessor": HMAC,
+                "token_type": "service",
+                "token_policies": ["default"],
+            },
+            "request": {
+                "id": "5b0f6c3a-1111-2222-3333-444455556666",
+                "operation": "read",
+                "client_token": HMAC,
+                "client_token_accessor": HMAC,
+                "path": "secret/data/payments/db",
+                "data": {"password": HMAC},
+            },
+            "response": {
+                "data": {
+                    "data": {"password": HMAC, "api_key": HMAC},
+                    "metadata": {"created_time": HMAC, "version": 6},
+                }
+            },
         }
-    ),  # fmt: skip
+    ),
     # CloudTrail: access key ids, ARNs, secret names, timestamps
     json.dumps(
         {
             "eventTime": "2024-05-03T10:21:07Z",
             "eventName": "GetSecretValue",
             "userIdentity": {"accessKeyId": AWS_KEY_ID, "arn": "arn:aws:iam::111122223333:user/ci"},
-            "requestParameters": {"secretId": "arn:aws:secretsmanager:us-east-1:111122223333:"
-                                              "secret:prod/db-AbCdEf"},
+            "requestParameters": {
+                "secretId": "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-AbCdEf"
+            },
             "additionalEventData": {"SecretId": "prod/payments/db"},
             "eventID": "3f0e4c1a-2b3d-4e5f-8a9b-0c1d2e3f4a5b",
         }
-    ),  # fmt: skip
+    ),
     '{"eventName":"ListSecrets","requestParameters":{"nextToken":"AAIAAQ' + "x0Y1" * 8 + '"}}',
     # Kubernetes: secretKeyRef names a key, not a value; Metadata-level audit
     '{"env":[{"name":"DB_PASSWORD","valueFrom":{"secretKeyRef":{"name":"db","key":"password"}}}]}',
@@ -296,7 +407,7 @@ def _redact(redactor: Redactor, lines: list[str]) -> list[str]:
     return [str(x) for x in redactor.redact_series(pl.Series(lines, dtype=pl.String)).to_list()]
 
 
-# --- recall ------------------------------------------------------------------------------------
+# --- recall ---
 
 
 def test_corpus_covers_every_detector() -> None:
@@ -356,7 +467,7 @@ def test_field_syntaxes(redactor: Redactor, kind: str, key: str) -> None:
     assert fingerprints == {redactor.fingerprint(value)}
 
 
-# --- precision ---------------------------------------------------------------------------------
+# --- precision ---
 
 
 @pytest.mark.parametrize("line", NEGATIVES + PLACEHOLDERS)
@@ -378,7 +489,7 @@ def test_prefilter_is_a_superset(redactor: Redactor) -> None:
         assert not (lines.str.contains(detector.pattern) & ~mask).any(), detector.kind
 
 
-# --- tokens, fingerprints, overlaps ----------------------------------------------------------------
+# --- tokens, fingerprints, overlaps ---
 
 
 def test_token_and_fingerprint(redactor: Redactor) -> None:
@@ -426,13 +537,27 @@ def test_pem_inside_a_field_is_one_token(redactor: Redactor) -> None:
     ) + ']\\n","private_key_id":"' + "ab" * 20 + '"}'  # fmt: skip
 
 
+def test_pem_with_real_newlines_in_free_text(redactor: Redactor) -> None:
+    pem = PEM_JSON.replace("\\n", "\n")
+    out = redactor.redact_text("error: cannot parse key\n" + pem + "\nend of key")
+    assert out == "error: cannot parse key\n" + redactor.token("private-key", pem) + "\nend of key"
+
+
+def test_hmacs_in_escaped_json_stay(redactor: Redactor) -> None:
+    line = json.dumps({"message": json.dumps({"password": HMAC, "client_token": HMAC})})
+    assert redactor.redact_text(line) == line
+
+
 def test_token_inside_url_credentials(redactor: Redactor) -> None:
     out = redactor.redact_text("vault at https://x:" + VAULT + "@vault.example.com:8200")
-    assert out == "vault at https://x:" + redactor.token("vault-token", VAULT) + "@vault.example.com:8200"
+    assert (
+        out
+        == "vault at https://x:" + redactor.token("vault-token", VAULT) + "@vault.example.com:8200"
+    )
 
 
 def test_jwt_inside_a_longer_bearer_value(redactor: Redactor) -> None:
-    """The JWT match lies inside the bearer match: the outer (leftmost) one wins, nothing is left."""
+    """The JWT match lies inside the bearer match: the outer (leftmost) one wins, nothing left."""
     out = redactor.redact_text("Authorization: Bearer " + JWT + ".extra")
     assert out == "Authorization: Bearer " + redactor.token("bearer-token", JWT + ".extra")
 
@@ -453,7 +578,7 @@ def test_escape_letters_in_json_are_not_token_starts(redactor: Redactor) -> None
     assert outs[1] == json.dumps({"m": "a " + redactor.token("npm-token", NPM)})
 
 
-# --- properties ------------------------------------------------------------------------------------
+# --- properties ---
 
 
 def test_idempotent(redactor: Redactor) -> None:
@@ -518,7 +643,7 @@ def test_json_stays_valid(redactor: Redactor, docs: list[dict[str, object]]) -> 
         assert not (lines.str.contains(detector.pattern) & ~mask).any(), detector.kind
 
 
-# --- the key file ----------------------------------------------------------------------------------
+# --- the key file ---
 
 
 def test_key_created_with_mode_0600_and_reused(tmp_path: Path) -> None:
@@ -527,6 +652,7 @@ def test_key_created_with_mode_0600_and_reused(tmp_path: Path) -> None:
     path = config_dir / KEY_FILE_NAME
     assert len(key) == 32
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(config_dir.stat().st_mode) == 0o700
     assert json.loads(path.read_text()) == {"redaction_key": key.hex()}
     assert load_or_create_key(config_dir) == key
     assert [p.name for p in config_dir.iterdir()] == [KEY_FILE_NAME]  # no temp file left
@@ -571,5 +697,7 @@ def test_concurrent_creation_agrees(tmp_path: Path) -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         keys = set(pool.map(lambda _: load_or_create_key(tmp_path), range(16)))
     assert len(keys) == 1
-    assert bytes.fromhex(json.loads((tmp_path / KEY_FILE_NAME).read_text())["redaction_key"]) in keys
+    assert (
+        bytes.fromhex(json.loads((tmp_path / KEY_FILE_NAME).read_text())["redaction_key"]) in keys
+    )
     assert sorted(os.listdir(tmp_path)) == [KEY_FILE_NAME]

@@ -36,8 +36,6 @@ SHAPE: dict[str, Any] = {
     "time": "VARCHAR",
     "type": "VARCHAR",
     "error": "VARCHAR",
-    "message": "VARCHAR",
-    "event": {"original": "VARCHAR"},
     "auth": _AUTH,
     "request": {
         "id": "VARCHAR",
@@ -81,11 +79,28 @@ RAW_SECRET_FIELDS: tuple[tuple[str, ...], ...] = (
 )
 
 
+KEY_SHAPE: dict[str, Any] = {
+    "time": "VARCHAR",
+    "type": "VARCHAR",
+    "request": {"id": "VARCHAR", "namespace": {"id": "VARCHAR"}},
+}
+
+
+def _sql(name: str, shapes: dict[str, dict[str, Any]]) -> str:
+    text = Path(__file__).with_name(name).read_text(encoding="utf-8")
+    for key, shape in shapes.items():
+        text = text.replace(key, "'" + json.dumps(shape).replace("'", "''") + "'")
+    return text
+
+
+@cache
+def keys_sql() -> str:
+    return _sql("keys.sql", {"$keyshape": KEY_SHAPE})
+
+
 @cache
 def entries_sql() -> str:
-    text = Path(__file__).with_name("entries.sql").read_text(encoding="utf-8")
-    shape = json.dumps(SHAPE).replace("'", "''")
-    return text.replace("$shape", f"'{shape}'")
+    return _sql("entries.sql", {"$shape": SHAPE})
 
 
 def looks_like_audit(record: Any) -> bool:
@@ -100,11 +115,12 @@ def looks_like_audit(record: Any) -> bool:
 class VaultAudit:
     """Stateful over one ingest run: feed blocks of lines, then ``finish`` for leftovers.
 
-    After ``feed`` or ``finish`` the connection holds the temp table ``decided``: one row per
-    entry whose fate is settled, with a ``disposition`` of ``event`` (becomes a row unless the
-    lake already has it), ``merged`` (a request folded into its response's event) or
-    ``duplicate`` (a repeated entry). Requests still waiting for their response stay in the temp
-    table ``pending``; everything stays inside DuckDB so the raw text is copied out only once.
+    After ``feed`` or ``finish`` the connection holds two temp tables for the pipeline:
+    ``disp`` (narrow: row, file, event id, date and ``disposition`` of ``event``, ``merged`` (a
+    request folded into its response's event) or ``duplicate``) and ``entries`` (the event rows,
+    typed, keyed by event id, without the raw text, which stays in the Arrow block and is taken
+    by ``bidx`` when written).
+    Requests still waiting for their response move to the temp table ``pending``, raw included.
     """
 
     source = SOURCE
@@ -114,57 +130,95 @@ class VaultAudit:
         self.store = store
         self.redactor = redactor
         self._has_pending = False
+        self.text: pa.Array = pa.array([], pa.string())
 
     def feed(self, file_idx: int, lines: pa.Array, line_numbers: pa.Array) -> pa.Table:
-        """Parse one block into ``decided``; returns the quarantine rows of the block."""
+        """Parse one block into ``entries``/``disp``; returns the quarantine rows of the block.
+
+        Every line gets the narrow key parse; only responses (which become the events) get the
+        full one, so the request folded into its response is never parsed in full.
+        """
+        n = len(lines)
         batch = pa.table(
             {
-                "file_idx": pa.array(np.full(len(lines), file_idx, dtype=np.int32)),
+                "file_idx": pa.array(np.full(n, file_idx, dtype=np.int32)),
                 "line": line_numbers,
+                "bidx": pa.array(np.arange(n, dtype=np.int64)),
                 "text": lines,
             }
         )
-        self.con.register("batch", batch)
+        # Several record batches let DuckDB spread the parse over every core (zero-copy slices).
+        batch = pa.Table.from_batches(batch.to_batches(max_chunksize=max(1024, n // 8 + 1)))
+        self.text = lines
+        con = self.con
+        con.register("batch", batch)
         try:
-            self.con.execute(
-                f"CREATE OR REPLACE TEMP TABLE entries AS {entries_sql()}", {"store": self.store}
-            )
+            self._parse("(" + keys_sql() + ")", parse_all=False)
         finally:
-            self.con.unregister("batch")
-        bad = self.con.sql(
+            con.unregister("batch")
+        bad = con.sql(
             "SELECT file_idx, line, quarantine_reason AS reason, original AS raw "
             "FROM entries WHERE quarantine_reason IS NOT NULL"
         ).to_arrow_table()
+        con.execute("DELETE FROM entries WHERE quarantine_reason IS NOT NULL")
         if self._has_pending:
-            self.con.execute("INSERT INTO entries BY NAME SELECT * FROM pending")
-        # Pairing looks only at narrow key columns; the wide rows are touched once, below.
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE disp AS {_PAIRING_SQL}")
-        self.con.execute(
+            con.execute("INSERT INTO entries BY NAME SELECT * FROM pending")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE disp AS {_PAIRING_SQL}")
+        con.execute(
             "CREATE OR REPLACE TEMP TABLE pending AS SELECT e.* FROM entries e "
             "SEMI JOIN disp d ON e.rowid = d.r AND d.disposition = 'pending'"
         )
+        # A request kept back keeps its raw text, since the block it came from will be gone.
+        need = con.sql("SELECT bidx FROM pending WHERE raw_override IS NULL").to_arrow_table()
+        if need.num_rows:
+            fill = pa.table({"bidx": need.column(0), "text": pc.take(lines, need.column(0))})
+            con.register("fill", fill)
+            try:
+                con.execute(
+                    "UPDATE pending SET raw_override = fill.text FROM fill "
+                    "WHERE pending.bidx = fill.bidx AND pending.raw_override IS NULL"
+                )
+            finally:
+                con.unregister("fill")
+        con.execute("DELETE FROM disp WHERE disposition = 'pending'")
         self._has_pending = True
-        self.con.execute(
-            "CREATE OR REPLACE TEMP TABLE decided AS "
-            f"SELECT e.* EXCLUDE (quarantine_reason, original), d.disposition, {_OUTCOME} "
-            "FROM entries e JOIN disp d ON e.rowid = d.r WHERE d.disposition <> 'pending'"
-        )
-        self.con.execute("DROP TABLE disp")
-        self.con.execute("DROP TABLE entries")
         return bad
 
+    def _parse(self, full_src: str, *, parse_all: bool) -> None:
+        sql = entries_sql().replace(
+            "WITH parsed AS (", f"WITH full_src AS (SELECT * FROM {full_src}),\nparsed AS (", 1
+        )
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE entries AS {sql}",
+            {"store": self.store, "parse_all": parse_all},
+        )
+
     def finish(self) -> bool:
-        """Requests that never met their response become events of their own (into ``decided``)."""
+        """Requests that never met their response become events of their own."""
         if not self._has_pending:
             return False
+        self._parse(
+            "(SELECT file_idx, line, bidx, original, quarantine_reason, raw_override, "
+            "raw_override AS body, etype, rid, event_time, event_id FROM pending)",
+            parse_all=True,
+        )
         self.con.execute(
-            "CREATE OR REPLACE TEMP TABLE decided AS "
-            "SELECT * EXCLUDE (quarantine_reason, original), "
-            f"'event' AS disposition, {_OUTCOME} FROM pending"
+            "CREATE OR REPLACE TEMP TABLE disp AS SELECT rowid AS r, file_idx, event_id, "
+            "CAST(event_time AS DATE) AS event_date, 'event' AS disposition FROM entries"
         )
         self.con.execute("DROP TABLE pending")
         self._has_pending = False
+        self.text = pa.array([], pa.string())
         return True
+
+    def raw_column(self, events: pa.Table) -> pa.Array:
+        """The raw text of each event row: its override, else its line in the current block."""
+        override = events.column("raw_override").combine_chunks()
+        if override.null_count == 0:
+            return override
+        idx = pc.fill_null(events.column("bidx").combine_chunks(), 0)
+        taken = pc.take(self.text, idx) if len(self.text) else pa.nulls(len(idx), pa.string())
+        return pc.if_else(pc.is_null(override), taken, override)
 
     def postprocess(self, events: pa.Table) -> pa.Table:
         """Structural redaction of rows from log_raw=true devices; drops the helper column."""
@@ -182,16 +236,8 @@ class VaultAudit:
         return events.drop_columns(["log_raw"])
 
 
-_OUTCOME = """
-    CASE
-        WHEN etype = 'response' AND error IS NULL THEN 'success'
-        WHEN error ILIKE '%permission denied%' THEN 'denied'
-        WHEN etype = 'response' THEN 'failure'
-        ELSE 'unknown'
-    END AS outcome"""
-
 _PAIRING_SQL = """
-SELECT r,
+SELECT r, file_idx, event_id, CAST(event_time AS DATE) AS event_date,
     CASE
         WHEN rid IS NULL THEN CASE WHEN nth = 1 THEN 'event' ELSE 'duplicate' END
         WHEN has_response AND etype = 'response' AND nth_of_type = 1 THEN 'event'
@@ -200,12 +246,11 @@ SELECT r,
         ELSE 'duplicate'
     END AS disposition
 FROM (
-    SELECT rowid AS r, rid, etype,
+    SELECT rowid AS r, file_idx, event_id, event_time, rid, etype,
         bool_or(etype = 'response') OVER (PARTITION BY event_id) AS has_response,
         row_number() OVER (PARTITION BY event_id, etype ORDER BY file_idx, line) AS nth_of_type,
         row_number() OVER (PARTITION BY event_id ORDER BY file_idx, line) AS nth
     FROM entries
-    WHERE quarantine_reason IS NULL
 )
 """
 
@@ -215,16 +260,17 @@ def redact_raw_entry(text: str, redactor: Redactor) -> str:
     try:
         doc = json.loads(text)
     except ValueError:
-        return redactor.redact_text(text)
+        return text  # the column-wide pattern pass still runs over it
     if not isinstance(doc, dict):
-        return redactor.redact_text(text)
+        return text
     for path in RAW_SECRET_FIELDS:
         parent: Any = doc
         for key in path[:-1]:
             parent = parent.get(key) if isinstance(parent, dict) else None
         if isinstance(parent, dict) and path[-1] in parent:
             parent[path[-1]] = _redact_leaves(parent[path[-1]], redactor, path[-1])
-    return redactor.redact_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")))
+    # Pattern-based redaction of the rest happens once, column-wise, in the pipeline.
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
 
 
 def _redact_leaves(value: Any, redactor: Redactor, key: str) -> Any:

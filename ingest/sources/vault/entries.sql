@@ -1,42 +1,19 @@
--- Vault / OpenBao audit entries -> one typed row per input line, column-wise in DuckDB.
--- Input:  relation `batch(file_idx INTEGER, line BIGINT, text VARCHAR)`; parameter $store.
--- Output: the entry with its normalized event columns, its pairing key and, for lines that cannot
---         be used, a quarantine reason. Pairing of request/response entries happens afterwards.
-WITH src AS (
-    SELECT
-        file_idx,
-        line,
-        text AS original,
-        -- prefix= devices and syslog framing put text before the JSON: cut at the first '{'.
-        CASE
-            WHEN starts_with(text, '{') THEN text
-            WHEN strpos(text, '{') > 0 THEN substr(text, strpos(text, '{'))
-        END AS body0
-    FROM batch
-),
-parsed0 AS (
-    SELECT *, p0 IS NOT NULL AS ok0
-    FROM (SELECT *, try(from_json(body0, $shape)) AS p0 FROM src)
-),
-parsed AS (
-    -- SIEM re-exports carry the entry as a JSON string in `message` or `event.original`.
+-- Vault / OpenBao audit entries that become events -> normalized event columns, in DuckDB.
+-- Input:  relation `full_src`, the output of keys.sql; parameters $store and $parse_all.
+-- Responses are parsed in full (they become the events); requests only when $parse_all, i.e.
+-- for requests whose response never came. Quarantined lines pass through untouched.
+WITH parsed AS (
     SELECT *,
-        CASE WHEN p0.type IS NULL AND json_valid(coalesce(p0.message, p0.event.original))
-             THEN coalesce(p0.message, p0.event.original) ELSE body0 END AS body,
-        CASE WHEN p0.type IS NULL AND json_valid(coalesce(p0.message, p0.event.original))
-             THEN from_json(coalesce(p0.message, p0.event.original), $shape) ELSE p0 END AS p
-    FROM parsed0
+        CASE WHEN quarantine_reason IS NULL AND (etype = 'response' OR $parse_all)
+             THEN from_json(body, $shape) END AS p
+    FROM full_src
 ),
 fields AS (
     SELECT
-        file_idx, line, original, body, ok0, p,
+        file_idx, line, bidx, original, quarantine_reason, raw_override, etype, rid, event_time,
+        event_id, p,
         p.type AS entry_type,
-        CASE WHEN p.type IN ('request', 'kmip-request') THEN 'request'
-             WHEN p.type IN ('response', 'kmip-response') THEN 'response' END AS etype,
-        try_cast(p.time AS TIMESTAMPTZ) AS event_time,
-        nullif(p.request.id, '') AS rid,
         coalesce(p.request.namespace.path, '') AS ns,
-        coalesce(nullif(p.request.namespace.id, ''), 'root') AS ns_id,
         ltrim(coalesce(p.request.path, ''), '/') AS path,
         coalesce(p.request.operation, '') AS op,
         coalesce(p.request.mount_type, p.response.mount_type, '') AS mount_type,
@@ -84,14 +61,7 @@ classified AS (
         CASE
             WHEN starts_with(entry_type, 'kmip') THEN 'other'
             WHEN op = 'help' THEN 'other'
-            WHEN starts_with(path, 'auth/')
-                 AND (starts_with(rel, 'login') OR rel LIKE '%callback' OR starts_with(path, 'auth/token/create'))
-                THEN 'login'
-            WHEN (starts_with(path, 'sys/policies/') OR starts_with(path, 'sys/policy/'))
-                 AND op IN ('create', 'update', 'patch', 'delete') THEN 'permission_change'
-            WHEN (regexp_matches(path, '^auth/.+/roles?/.+') OR starts_with(path, 'identity/entity')
-                  OR starts_with(path, 'identity/group') OR starts_with(path, 'identity/entity-alias'))
-                 AND op IN ('create', 'update', 'patch', 'delete') THEN 'permission_change'
+            -- KV first: by far the most frequent entries.
             WHEN kv2 AND seg1 = 'data' THEN
                 CASE WHEN op = 'read' THEN 'read'
                      WHEN op = 'delete' THEN 'delete'
@@ -107,6 +77,14 @@ classified AS (
                 CASE WHEN op = 'read' THEN 'read' WHEN op = 'list' THEN 'list'
                      WHEN op IN ('create', 'update', 'patch') THEN 'write'
                      WHEN op = 'delete' THEN 'delete' ELSE 'other' END
+            WHEN starts_with(path, 'auth/')
+                 AND (starts_with(rel, 'login') OR rel LIKE '%callback' OR starts_with(path, 'auth/token/create'))
+                THEN 'login'
+            WHEN (starts_with(path, 'sys/policies/') OR starts_with(path, 'sys/policy/'))
+                 AND op IN ('create', 'update', 'patch', 'delete') THEN 'permission_change'
+            WHEN (regexp_matches(path, '^auth/.+/roles?/.+') OR starts_with(path, 'identity/entity')
+                  OR starts_with(path, 'identity/group') OR starts_with(path, 'identity/entity-alias'))
+                 AND op IN ('create', 'update', 'patch', 'delete') THEN 'permission_change'
             WHEN op IN ('create', 'update')
                  AND (starts_with(rel, 'rotate-root') OR starts_with(rel, 'rotate-role/')
                       OR regexp_matches(rel, '^keys/[^/]+/rotate$') OR starts_with(path, 'sys/rotate'))
@@ -123,29 +101,31 @@ authed AS (
     SELECT *,
         CASE WHEN action = 'login' AND starts_with(path, 'auth/') AND coalesce(a.display_name, '') = ''
              THEN coalesce(nullif(mount_type, ''), split_part(path, '/', 2))
-             ELSE nullif(regexp_extract(coalesce(nullif(a.display_name, ''), nullif(ra.display_name, ''), ''),
-                  '^(oidc|ldap|userpass|okta|github|radius|saml|kubernetes|approle|aws|gcp|azure|jwt|cert|token|root)', 1), '')
+             WHEN split_part(coalesce(nullif(a.display_name, ''), ra.display_name), '-', 1) IN (
+                  'oidc', 'ldap', 'userpass', 'okta', 'github', 'radius', 'saml', 'kubernetes',
+                  'approle', 'aws', 'gcp', 'azure', 'jwt', 'cert', 'token', 'root')
+             THEN split_part(coalesce(nullif(a.display_name, ''), ra.display_name), '-', 1)
         END AS auth_method
     FROM classified
 )
 SELECT
     file_idx,
     line,
-    CASE WHEN body IS NULL OR NOT ok0 OR etype IS NULL OR event_time IS NULL THEN original END AS original,
-    body AS raw,
+    bidx,
+    original,
+    quarantine_reason,
+    raw_override,
     etype,
     rid,
+    event_id,
+    -- Outcome of this entry as the event: the response decides; a request alone is unknown
+    -- unless Vault already wrote the ACL refusal on it (the request entry follows the ACL check).
     CASE
-        WHEN body IS NULL AND json_valid(original) THEN 'JSON value is not an object'
-        WHEN body IS NULL THEN 'not JSON: no "{" on the line (a server log line mixed into the audit stream?)'
-        WHEN NOT ok0 THEN 'invalid JSON (truncated or corrupted line)'
-        WHEN etype IS NULL THEN 'JSON object is not a Vault audit entry (no "type" of request/response)'
-        WHEN event_time IS NULL THEN 'unparseable or missing "time": ' || coalesce(p.time, 'null')
-    END AS quarantine_reason,
-    CASE WHEN rid IS NOT NULL
-         THEN substr(sha256(concat_ws('|', 'vault', $store, ns_id, rid)), 1, 32)
-         ELSE substr(sha256(concat_ws('|', 'vault', $store, coalesce(body, original))), 1, 32)
-    END AS event_id,
+        WHEN etype = 'response' AND error IS NULL THEN 'success'
+        WHEN error ILIKE '%permission denied%' THEN 'denied'
+        WHEN etype = 'response' THEN 'failure'
+        ELSE 'unknown'
+    END AS outcome,
     event_time,
     $store AS store,
     action,
@@ -184,7 +164,10 @@ SELECT
     coalesce(a.policies, ra.policies) AS policies,
     CASE
         WHEN p.request.remote_address LIKE '[%]%' THEN regexp_extract(p.request.remote_address, '^\[([^\]]+)\]', 1)
-        WHEN regexp_matches(p.request.remote_address, '^[0-9.]+:[0-9]+$') THEN split_part(p.request.remote_address, ':', 1)
+        -- IPv4 with a port (KMIP): exactly one colon and a dot.
+        WHEN contains(p.request.remote_address, '.')
+             AND length(p.request.remote_address) - length(replace(p.request.remote_address, ':', '')) = 1
+            THEN split_part(p.request.remote_address, ':', 1)
         ELSE nullif(p.request.remote_address, '')
     END AS source_ip,
     p.request.headers."user-agent"[1] AS user_agent,
