@@ -44,17 +44,22 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def atomic_write_parquet(path: Path, table: pa.Table) -> None:
-    """Write ``table`` to ``path`` so that the file appears complete or not at all."""
+def atomic_write_parquet(path: Path, table: pa.Table, plain: frozenset[str] = frozenset()) -> None:
+    """Write ``table`` to ``path`` so that the file appears complete or not at all.
+
+    Columns in ``plain`` get neither a dictionary nor statistics (unique-per-row text).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
+    rest = [c for c in table.column_names if c not in plain]
     with tmp.open("wb") as fh:
         pq.write_table(
             table,
             fh,
             compression="zstd",
             row_group_size=ROW_GROUP_ROWS,
-            write_statistics=True,
+            use_dictionary=rest,
+            write_statistics=rest,
         )
         fh.flush()
         os.fsync(fh.fileno())
@@ -184,7 +189,7 @@ class Lake:
             part = rows.drop_columns(list(spec.partition))
             self._counter += 1
             path = directory / f"{ingest_id}-{self._counter:05d}.parquet"
-            atomic_write_parquet(path, part)
+            atomic_write_parquet(path, part, frozenset(c.name for c in spec.columns if c.plain))
             written.append(path)
         return written
 

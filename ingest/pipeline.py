@@ -208,7 +208,7 @@ def _load_document(path: Path) -> Any:
 _DONE = object()
 
 
-def prefetch(items: Iterable[T], depth: int = 2) -> Iterator[T]:
+def prefetch(items: Iterable[T], depth: int = 1) -> Iterator[T]:
     """Produce ``items`` on a helper thread, ``depth`` ahead (reading and gunzip overlap parsing).
 
     zlib, file reads and Arrow kernels release the GIL, so this is real overlap on two cores.
@@ -250,7 +250,7 @@ def prefetch(items: Iterable[T], depth: int = 2) -> Iterator[T]:
 class BackgroundWriter:
     """One writer thread with at most ``depth`` jobs in flight (bounded memory, ordered writes)."""
 
-    def __init__(self, depth: int = 2) -> None:
+    def __init__(self, depth: int = 1) -> None:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="keytrail-writer")
         self._inflight: deque[Future[None]] = deque()
         self._depth = depth
@@ -439,7 +439,8 @@ class Ingest:
                 break
             texts.append(rec.text)
             numbers.append(rec.line)
-        yield pa.array(texts, pa.string()), pa.array(numbers, pa.int64()), p.report.bytes
+        if texts:
+            yield pa.array(texts, pa.string()), pa.array(numbers, pa.int64()), p.report.bytes
 
     def _settle(
         self,

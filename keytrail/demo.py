@@ -146,10 +146,11 @@ def run(lake: Path) -> None:
         con,
         "Denied attempts",
         "Refusals are often the first trace of someone probing.",
-        """
+        r"""
         SELECT event_time, coalesce(principal_name, '(no identity)') AS principal, source_ip,
                source_action, secret_id,
-               trim(regexp_replace(replace(error, '1 error occurred:', ''), '[\s*]+', ' ', 'g')) AS error
+               trim(regexp_replace(replace(error, '1 error occurred:', ''), '[\s*]+', ' ', 'g'))
+                   AS error
         FROM events WHERE outcome IN ('denied', 'failure') ORDER BY event_time""",
     )
     _ask(

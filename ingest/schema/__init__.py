@@ -46,6 +46,7 @@ class Column:
     nullable: bool
     doc: str
     vocabulary: str | None = None
+    plain: bool = False  # unique per row: no dictionary encoding, no statistics
 
     @property
     def arrow_type(self) -> pa.DataType:
@@ -95,6 +96,7 @@ def _column(raw: dict[str, Any]) -> Column:
         nullable=bool(raw.get("nullable", True)),
         doc=raw["doc"],
         vocabulary=raw.get("vocabulary"),
+        plain=raw.get("encoding") == "plain",
     )
 
 

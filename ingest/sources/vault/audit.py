@@ -148,7 +148,8 @@ class VaultAudit:
             }
         )
         # Several record batches let DuckDB spread the parse over every core (zero-copy slices).
-        batch = pa.Table.from_batches(batch.to_batches(max_chunksize=max(1024, n // 8 + 1)))
+        if n:
+            batch = pa.Table.from_batches(batch.to_batches(max_chunksize=max(1024, n // 8 + 1)))
         self.text = lines
         con = self.con
         con.register("batch", batch)
