@@ -161,3 +161,26 @@ def test_sigkill_mid_file_leaves_no_partial_file_and_rerun_is_exact(tmp_path: Pa
     assert sum(f.duplicates for f in report.files) >= partial
     assert not list(lake.rglob("*.parquet.tmp"))
     shutil.rmtree(reference)
+
+
+def test_log_raw_plaintext_reaches_no_byte_of_the_lake(tmp_path: Path) -> None:
+    """A log_raw=true device writes the token and the secret value in clear: after ingest no file
+    under the lake holds them, decompressed Parquet pages included."""
+    import pyarrow.parquet as pq
+
+    lake = tmp_path / "lake"
+    run_ingest([CASES / "log_raw" / "input"], lake)
+    canaries = ["CanaryPlaintextPassw0rd!", "Fake0Token0Value"]
+    source = (CASES / "log_raw" / "input" / "vault_audit.log").read_text()
+    assert all(c in source for c in canaries)  # the input really carries them
+    files = [p for p in lake.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".parquet" for p in files)
+    for path in files:
+        blob = path.read_bytes()
+        if path.suffix == ".parquet":
+            blob = str(pq.read_table(path).to_pylist()).encode()
+        for canary in canaries:
+            assert canary.encode() not in blob, f"{canary} found in {path}"
+    raw = connect(lake).sql("SELECT raw FROM events").fetchall()[0][0]
+    assert "[REDACTED:vault-password:" in raw
+    assert "[REDACTED:vault-client_token:" in raw
