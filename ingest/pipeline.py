@@ -393,7 +393,7 @@ class Ingest:
 
     def _run_vault_audit(self, planned: list[_Planned]) -> None:
         adapter = vault_audit.VaultAudit(self.con, self.store, self.redactor)
-        seen = _Seen(self.con, self.lake, "vault")
+        seen = _Seen(self.con, self.lake, adapter.source)
         reports = [p.report for p in planned]
         origin = pa.array([str(r.path) for r in reports], pa.string())
         total = sum(r.bytes for r in reports)
@@ -406,7 +406,7 @@ class Ingest:
                 if bad.num_rows:
                     for i, n in _count_by(bad, "file_idx").items():
                         reports[i].quarantined += n
-                    self._add_quarantine(bad, reports, origin, "vault")
+                    self._add_quarantine(bad, reports, origin, adapter.source)
                 self._settle(reports, seen, origin, adapter)
                 if self.progress:
                     self.progress(rep.path.name, done_before + disk_pos, total)
@@ -486,7 +486,7 @@ class Ingest:
         events = events.drop_columns(["raw_override"]).append_column("raw", raw)
 
         def finish_and_write() -> None:
-            done = self._to_events(adapter.postprocess(events), origin, "vault")
+            done = self._to_events(adapter.postprocess(events), origin, adapter.source)
             self.lake.write("events", done, self.ingest_id, presorted=True)
 
         # Redaction and Parquet encoding overlap with parsing the next block.
@@ -680,11 +680,6 @@ class Ingest:
 def _count_by(table: pa.Table, column: str) -> dict[Any, int]:
     counts = pc.value_counts(table.column(column)).to_pylist()
     return {c["values"]: c["counts"] for c in counts}
-
-
-def _count_by2(table: pa.Table, a: str, b: str) -> dict[tuple[Any, Any], int]:
-    grouped = table.group_by([a, b]).aggregate([([], "count_all")]).to_pylist()
-    return {(g[a], g[b]): g["count_all"] for g in grouped}
 
 
 def _first_by(table: pa.Table, key: str) -> pa.Table:
