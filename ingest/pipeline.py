@@ -32,13 +32,13 @@ from ingest import sniff
 from ingest.errors import IngestError, UnknownFormat
 from ingest.lake import Lake, rows_to_table
 from ingest.redact import Redactor, load_or_create_key
-from ingest.snapshots import vault as vault_snapshots
-from ingest.sources.vault import audit as vault_audit
+from ingest.snapshots import SNAPSHOT_SOURCES, SnapshotDoc, SnapshotSource
+from ingest.sources import AUDIT_SOURCES
+from ingest.sources.base import AuditAdapter, AuditSource
 
 T = TypeVar("T")
-DEFAULT_STORE = "default"
 QUARANTINE_RAW_CHARS = 2048
-SOURCES = ("vault",)
+SOURCES = tuple(dict.fromkeys([s.name for s in AUDIT_SOURCES] + [s.name for s in SNAPSHOT_SOURCES]))
 
 Progress = Callable[[str, int, int], None]  # (file label, disk bytes done, disk bytes total)
 
@@ -135,29 +135,31 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def detect(path: Path, shaped: sniff.Sniffed, forced: str | None) -> str:
-    """Return the kind of a file: ``vault-audit`` or ``vault-snapshot``; raise if unknown."""
-    if shaped.shape == "empty":
-        return "empty"
+def detect(path: Path, shaped: sniff.Sniffed, forced: str | None) -> tuple[str, str]:
+    """Return (source, kind) of a file, kind being ``audit``, ``snapshot`` or ``empty``."""
     if forced and forced not in SOURCES:
         raise UnknownFormat(
             f"unknown --source {forced!r}", hint=f"known sources: {', '.join(SOURCES)}"
         )
-    first = _first_record(path, shaped)
-    if shaped.shape == "lines":
-        if vault_audit.looks_like_audit(first):
-            return "vault-audit"
-    else:
-        api_path = vault_snapshots.api_path_from_filename(path)
+    if shaped.shape == "empty":
+        return forced or "", "empty"
+    audits = [a for a in AUDIT_SOURCES if forced in (None, a.name)]
+    if shaped.shape == "document":
         payload = _load_document(path)
-        if vault_snapshots.recognise(payload, api_path):
-            return "vault-snapshot"
-        if vault_audit.looks_like_audit(first):
-            return "vault-audit"
-    if forced == "vault":
-        return "vault-audit"  # the adapter quarantines what is not an audit entry, with reasons
+        for snap in SNAPSHOT_SOURCES:
+            if forced in (None, snap.name) and snap.recognise(payload, snap.api_path(path)):
+                return snap.name, "snapshot"
+    first = _first_record(path, shaped)
+    for audit in audits:
+        if audit.looks_like(first):
+            return audit.name, "audit"
+    if forced and audits:
+        return (
+            forced,
+            "audit",
+        )  # the adapter quarantines what is not one of its records, with reasons
     raise UnknownFormat(
-        "no source recognises this file (not a Vault/OpenBao audit log or API snapshot)",
+        f"no source recognises this file (known: {', '.join(SOURCES)})",
         file=str(path),
         hint="pass --source NAME if it is one, or remove it from the input",
     )
@@ -306,7 +308,7 @@ class Ingest:
     ) -> None:
         self.lake = lake
         self.forced_source = source
-        self.store = store or DEFAULT_STORE
+        self.store = store  # None: each source names its instance (or uses its default)
         self.progress = progress
         self.block_bytes = int(os.environ.get("KEYTRAIL_BLOCK_BYTES", block_bytes))
         self.started = datetime.now(UTC)
@@ -343,8 +345,8 @@ class Ingest:
                     rep.note = f"same sha256 as {known[rep.sha256]}"
                     planned.append(_Planned(rep, "empty"))
                     continue
-            rep.kind = detect(path, shaped, self.forced_source)
-            rep.source = "vault"
+            rep.source, kind = detect(path, shaped, self.forced_source)
+            rep.kind = f"{rep.source}-{kind}" if rep.source else kind
             planned.append(_Planned(rep, shaped.shape))
         return planned
 
@@ -367,16 +369,18 @@ class Ingest:
                 planned = self.plan(paths)
                 self._reports = [p.report for p in planned]
                 todo = [p for p in planned if p.report.status == "pending"]
-                audit = [p for p in todo if p.report.kind == "vault-audit"]
-                snaps = [p for p in todo if p.report.kind == "vault-snapshot"]
                 for p in todo:
-                    if p.report.kind == "empty":
+                    if p.report.kind.endswith("empty"):
                         p.report.status = "ingested"
                         p.report.note = "empty file"
-                if audit:
-                    self._run_vault_audit(audit)
-                if snaps:
-                    self._run_vault_snapshots(snaps)
+                for audit in AUDIT_SOURCES:
+                    mine = [p for p in todo if p.report.kind == f"{audit.name}-audit"]
+                    if mine:
+                        self._run_audit(audit, mine)
+                for snap in SNAPSHOT_SOURCES:
+                    mine = [p for p in todo if p.report.kind == f"{snap.name}-snapshot"]
+                    if mine:
+                        self._run_snapshots(snap, mine)
                 self._write_quarantine()
                 finished = datetime.now(UTC)
                 self._write_ingest_log([p.report for p in todo], finished)
@@ -391,8 +395,8 @@ class Ingest:
             warnings=self.warnings,
         )
 
-    def _run_vault_audit(self, planned: list[_Planned]) -> None:
-        adapter = vault_audit.VaultAudit(self.con, self.store, self.redactor)
+    def _run_audit(self, audit: AuditSource, planned: list[_Planned]) -> None:
+        adapter = audit.make(self.con, self.store, self.redactor)
         seen = _Seen(self.con, self.lake, adapter.source)
         reports = [p.report for p in planned]
         origin = pa.array([str(r.path) for r in reports], pa.string())
@@ -447,7 +451,7 @@ class Ingest:
         reports: list[FileReport],
         seen: _Seen,
         origin: pa.Array,
-        adapter: vault_audit.VaultAudit,
+        adapter: AuditAdapter,
     ) -> None:
         """Count the dispositions in ``disp``, drop ids the lake holds, write the new events."""
         con = self.con
@@ -463,18 +467,26 @@ class Ingest:
             "AND event_id IN (SELECT event_id FROM seen)"
         )
         for idx, disp, n in con.execute(
-            "SELECT file_idx, disposition, count(*) FROM disp GROUP BY ALL"
+            "SELECT file_idx, disposition, count(*) FROM disp "
+            "WHERE disposition <> 'skipped' GROUP BY ALL"
         ).fetchall():
             rep = reports[idx]
             if disp == "merged":
                 rep.merged += n
             elif disp == "duplicate":
                 rep.duplicates += n
-            else:
+            elif disp == "event":
                 rep.events_written += n
+        for idx, reason, n in con.execute(
+            "SELECT file_idx, skip_reason, count(*) FROM disp WHERE disposition = 'skipped' "
+            "GROUP BY ALL"
+        ).fetchall():
+            rep = reports[idx]
+            rep.skipped += n
+            rep.skipped_reasons[reason] = rep.skipped_reasons.get(reason, 0) + n
         con.execute("INSERT INTO seen SELECT event_id FROM disp WHERE disposition = 'event'")
         events = con.sql(
-            "SELECT e.* EXCLUDE (etype, rid, original, quarantine_reason), d.event_date "
+            "SELECT e.* EXCLUDE (original, quarantine_reason), d.event_date "
             "FROM entries e JOIN disp d ON e.rowid = d.r AND d.disposition = 'event' "
             "ORDER BY d.event_date, e.secret_id, e.event_time"
         ).to_arrow_table()
@@ -504,21 +516,20 @@ class Ingest:
         return pa.table(cols)
 
     # -- snapshots --------------------------------------------------------------------------
-    def _run_vault_snapshots(self, planned: list[_Planned]) -> None:
+    def _run_snapshots(self, snap: SnapshotSource, planned: list[_Planned]) -> None:
         docs = []
         for p in planned:
             rep = p.report
-            payload = _load_document(rep.path)
             mtime = datetime.fromtimestamp(rep.path.stat().st_mtime, UTC)
             docs.append(
-                vault_snapshots.SnapshotDoc(
+                SnapshotDoc(
                     origin_file=str(rep.path),
-                    api_path=vault_snapshots.api_path_from_filename(rep.path),
-                    payload=payload,
+                    api_path=snap.api_path(rep.path),
+                    payload=_load_document(rep.path),
                     snapshot_time=mtime,
                 )
             )
-        result = vault_snapshots.build(docs, store=self.store)
+        result = snap.build(docs, self.store)
         self.warnings.extend(result.warnings)
         written: dict[str, int] = {}
         for table, rows, key in (
@@ -526,7 +537,7 @@ class Ingest:
             ("principals", result.principals, "principal_row_id"),
             ("secrets", result.secrets, "secret_row_id"),
         ):
-            for origin_file, n in self._write_snapshot_rows(table, rows, key).items():
+            for origin_file, n in self._write_snapshot_rows(snap.name, table, rows, key).items():
                 written[origin_file] = written.get(origin_file, 0) + n
         for p in planned:
             rep = p.report
@@ -552,12 +563,12 @@ class Ingest:
                 rep.skipped_reasons[reason] = 1
 
     def _write_snapshot_rows(
-        self, table: str, rows: list[dict[str, Any]], key: str
+        self, source: str, table: str, rows: list[dict[str, Any]], key: str
     ) -> dict[str, int]:
         if not rows:
             return {}
         data = rows_to_table(table, [{**r, "ingest_id": self.ingest_id} for r in rows])
-        existing = self.lake.files(table, source="vault")
+        existing = self.lake.files(table, source=source)
         if existing:
             have = {
                 r[0]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -39,30 +38,10 @@ KINDS: tuple[str, ...] = (
 ROLE_KINDS = frozenset({"approle_role", "kubernetes_role", "jwt_role", "token_role", "auth_role"})
 
 
-@dataclass(frozen=True)
-class SnapshotDoc:
-    """One saved Vault API response."""
+# The document/result types are shared by every snapshot importer.
+from ingest.snapshots.model import FileOutcome, SnapshotDoc, SnapshotResult  # noqa: E402
 
-    origin_file: str  # absolute path
-    api_path: str | None  # e.g. "auth/approle/role/ci", from the file name; None if unknown
-    payload: Any  # the parsed JSON document
-    snapshot_time: datetime  # UTC; the caller passes the file mtime unless the doc carries a time
-
-
-@dataclass(frozen=True)
-class FileOutcome:
-    kind: str | None
-    rows_written: int
-    problem: str | None
-
-
-@dataclass
-class SnapshotResult:
-    grants: list[dict[str, Any]] = field(default_factory=list)
-    principals: list[dict[str, Any]] = field(default_factory=list)
-    secrets: list[dict[str, Any]] = field(default_factory=list)
-    per_file: dict[str, FileOutcome] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+__all__ = ["FileOutcome", "SnapshotDoc", "SnapshotResult"]
 
 
 def as_utc(value: datetime) -> datetime:

@@ -17,13 +17,15 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ingest.redact import Redactor
+from ingest.sources.base import AuditSource, chunked_batch, load_sql, take_raw
 
 SOURCE = "vault"
+# A Vault audit file does not name its cluster: --store does, else this (never a temp path).
+DEFAULT_STORE = "default"
 
 _AUTH = {
     "accessor": "VARCHAR",
@@ -86,21 +88,14 @@ KEY_SHAPE: dict[str, Any] = {
 }
 
 
-def _sql(name: str, shapes: dict[str, dict[str, Any]]) -> str:
-    text = Path(__file__).with_name(name).read_text(encoding="utf-8")
-    for key, shape in shapes.items():
-        text = text.replace(key, "'" + json.dumps(shape).replace("'", "''") + "'")
-    return text
-
-
 @cache
 def keys_sql() -> str:
-    return _sql("keys.sql", {"$keyshape": KEY_SHAPE})
+    return load_sql(Path(__file__).with_name("keys.sql"), {"$keyshape": KEY_SHAPE})
 
 
 @cache
 def entries_sql() -> str:
-    return _sql("entries.sql", {"$shape": SHAPE})
+    return load_sql(Path(__file__).with_name("entries.sql"), {"$shape": SHAPE})
 
 
 def looks_like_audit(record: Any) -> bool:
@@ -125,9 +120,11 @@ class VaultAudit:
 
     source = SOURCE
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, store: str, redactor: Redactor) -> None:
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, store: str | None, redactor: Redactor
+    ) -> None:
         self.con = con
-        self.store = store
+        self.store = store or DEFAULT_STORE
         self.redactor = redactor
         self._has_pending = False
         self.text: pa.Array = pa.array([], pa.string())
@@ -138,18 +135,7 @@ class VaultAudit:
         Every line gets the narrow key parse; only responses (which become the events) get the
         full one, so the request folded into its response is never parsed in full.
         """
-        n = len(lines)
-        batch = pa.table(
-            {
-                "file_idx": pa.array(np.full(n, file_idx, dtype=np.int32)),
-                "line": line_numbers,
-                "bidx": pa.array(np.arange(n, dtype=np.int64)),
-                "text": lines,
-            }
-        )
-        # Several record batches let DuckDB spread the parse over every core (zero-copy slices).
-        if n:
-            batch = pa.Table.from_batches(batch.to_batches(max_chunksize=max(1024, n // 8 + 1)))
+        batch = chunked_batch(file_idx, lines, line_numbers)
         self.text = lines
         con = self.con
         con.register("batch", batch)
@@ -205,7 +191,8 @@ class VaultAudit:
         )
         self.con.execute(
             "CREATE OR REPLACE TEMP TABLE disp AS SELECT rowid AS r, file_idx, event_id, "
-            "CAST(event_time AS DATE) AS event_date, 'event' AS disposition FROM entries"
+            "CAST(event_time AS DATE) AS event_date, 'event' AS disposition, "
+            "CAST(NULL AS VARCHAR) AS skip_reason FROM entries"
         )
         self.con.execute("DROP TABLE pending")
         self._has_pending = False
@@ -214,12 +201,7 @@ class VaultAudit:
 
     def raw_column(self, events: pa.Table) -> pa.Array:
         """The raw text of each event row: its override, else its line in the current block."""
-        override = events.column("raw_override").combine_chunks()
-        if override.null_count == 0:
-            return override
-        idx = pc.fill_null(events.column("bidx").combine_chunks(), 0)
-        taken = pc.take(self.text, idx) if len(self.text) else pa.nulls(len(idx), pa.string())
-        return pc.if_else(pc.is_null(override), taken, override)
+        return take_raw(events, self.text)
 
     def postprocess(self, events: pa.Table) -> pa.Table:
         """Structural redaction of rows from log_raw=true devices; drops the helper column."""
@@ -245,7 +227,8 @@ SELECT r, file_idx, event_id, CAST(event_time AS DATE) AS event_date,
         WHEN has_response AND etype = 'request' AND nth_of_type = 1 THEN 'merged'
         WHEN NOT has_response AND nth_of_type = 1 THEN 'pending'
         ELSE 'duplicate'
-    END AS disposition
+    END AS disposition,
+    CAST(NULL AS VARCHAR) AS skip_reason
 FROM (
     SELECT rowid AS r, file_idx, event_id, event_time, rid, etype,
         bool_or(etype = 'response') OVER (PARTITION BY event_id) AS has_response,
@@ -284,3 +267,8 @@ def _redact_leaves(value: Any, redactor: Redactor, key: str) -> Any:
     if isinstance(value, list):
         return [_redact_leaves(v, redactor, key) for v in value]
     return value
+
+
+AUDIT = AuditSource(
+    name=SOURCE, looks_like=looks_like_audit, make=VaultAudit, default_store=DEFAULT_STORE
+)

@@ -173,6 +173,7 @@ SELECT
     p.request.headers."user-agent"[1] AS user_agent,
     rid AS request_id,
     CAST(NULL AS VARCHAR) AS session_id,
+    CAST(NULL AS VARCHAR) AS parent_id,
     -- log_raw=true devices write tokens (and secret values) in clear: such rows get structural redaction.
     (coalesce(a.client_token, '') <> '' AND NOT starts_with(a.client_token, 'hmac-sha256:'))
         OR (coalesce(p.request.client_token, '') <> '' AND NOT starts_with(p.request.client_token, 'hmac-sha256:'))

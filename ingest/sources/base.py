@@ -1,0 +1,165 @@
+"""What an audit-log source is, and the generic adapter for sources whose records are events 1:1.
+
+An adapter parses one block of record texts at a time, column-wise in DuckDB, and leaves two temp
+tables on the connection for the pipeline:
+
+* ``entries``: typed rows, one per parsed record, with every events column except the raw text
+  (it stays in the Arrow block and is taken by ``bidx`` when written; ``raw_override`` carries a
+  record that differs from its line, e.g. one unwrapped from an envelope), plus ``file_idx``,
+  ``line``, ``bidx``, ``event_id`` and ``log_raw``.
+* ``disp``: narrow, one row per record whose fate is settled: ``r`` (the entries rowid),
+  ``file_idx``, ``event_id``, ``event_date``, ``disposition`` (``event``, ``merged``,
+  ``duplicate`` or ``skipped``) and ``skip_reason``.
+
+Most sources need no code beyond their mapping SQL and a detection function: see
+:class:`SqlAdapter` and ``ingest/sources/<name>/mapping.sql``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ingest.redact import Redactor
+
+
+class AuditAdapter(Protocol):
+    source: str
+
+    def feed(self, file_idx: int, lines: pa.Array, line_numbers: pa.Array) -> pa.Table:
+        """Parse a block into ``entries``/``disp``; return its quarantine rows
+        (``file_idx``, ``line``, ``reason``, ``raw``)."""
+        ...
+
+    def finish(self) -> bool:
+        """Settle what is still held back; True when ``entries``/``disp`` were produced."""
+        ...
+
+    def raw_column(self, events: pa.Table) -> pa.Array:
+        """The raw text of each event row selected from ``entries``."""
+        ...
+
+    def postprocess(self, events: pa.Table) -> pa.Table:
+        """Source-specific last touches (e.g. structural redaction); drops ``log_raw``."""
+        ...
+
+
+@dataclass(frozen=True)
+class AuditSource:
+    """A registered audit-log format."""
+
+    name: str  # the ``source`` partition value
+    looks_like: Callable[[Any], bool]  # is this parsed record one of ours?
+    make: Callable[[duckdb.DuckDBPyConnection, str | None, Redactor], AuditAdapter]
+    default_store: str | None = None  # when the records do not name their instance
+
+
+def chunked_batch(file_idx: int, lines: pa.Array, line_numbers: pa.Array) -> pa.Table:
+    """The Arrow relation adapters read: several record batches so DuckDB uses every core."""
+    n = len(lines)
+    batch = pa.table(
+        {
+            "file_idx": pa.array(np.full(n, file_idx, dtype=np.int32)),
+            "line": line_numbers,
+            "bidx": pa.array(np.arange(n, dtype=np.int64)),
+            "text": lines,
+        }
+    )
+    if n:
+        batch = pa.Table.from_batches(batch.to_batches(max_chunksize=max(1024, n // 8 + 1)))
+    return batch
+
+
+def load_sql(path: Path, shapes: dict[str, dict[str, Any]]) -> str:
+    """Read a mapping file and inline its JSON shapes (constants, never user input)."""
+    text = path.read_text(encoding="utf-8")
+    for key, shape in shapes.items():
+        text = text.replace(key, "'" + json.dumps(shape).replace("'", "''") + "'")
+    return text
+
+
+def take_raw(events: pa.Table, text: pa.Array) -> pa.Array:
+    """``raw_override`` where set, else the record's line in the current block."""
+    override = events.column("raw_override").combine_chunks()
+    if override.null_count == 0:
+        return override
+    idx = pc.fill_null(events.column("bidx").combine_chunks(), 0)
+    taken = pc.take(text, idx) if len(text) else pa.nulls(len(idx), pa.string())
+    return pc.if_else(pc.is_null(override), taken, override)
+
+
+DISPOSITION_SQL = """
+SELECT r, file_idx, event_id, CAST(event_time AS DATE) AS event_date,
+    CASE WHEN skip_reason IS NOT NULL THEN 'skipped'
+         WHEN nth = 1 THEN 'event'
+         ELSE 'duplicate' END AS disposition,
+    skip_reason
+FROM (
+    SELECT rowid AS r, file_idx, event_id, event_time, skip_reason,
+        row_number() OVER (PARTITION BY event_id ORDER BY file_idx, line) AS nth
+    FROM entries
+    WHERE quarantine_reason IS NULL
+)
+"""
+
+
+class SqlAdapter:
+    """A source whose records map 1:1 to events, declared by one mapping SQL file.
+
+    The mapping reads ``batch(file_idx, line, bidx, text)`` and the parameter ``$store`` (the
+    ``--store`` value or NULL) and returns one row per line with: ``file_idx, line, bidx,
+    original`` (the line, only when quarantined), ``raw_override``, ``quarantine_reason``,
+    ``skip_reason`` (records outside scope), ``event_id``, every events column except ``source``,
+    ``event_date``, ``raw``, ``origin_*`` and ``ingest_id``, and ``log_raw``. Duplicates (same
+    ``event_id``) within a block are settled here, across blocks and runs by the pipeline.
+    """
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        store: str | None,
+        redactor: Redactor,
+        *,
+        source: str,
+        mapping_sql: str,
+    ) -> None:
+        self.con = con
+        self.store = store
+        self.redactor = redactor
+        self.source = source
+        self.mapping_sql = mapping_sql
+        self.text: pa.Array = pa.array([], pa.string())
+
+    def feed(self, file_idx: int, lines: pa.Array, line_numbers: pa.Array) -> pa.Table:
+        self.text = lines
+        con = self.con
+        con.register("batch", chunked_batch(file_idx, lines, line_numbers))
+        try:
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE entries AS {self.mapping_sql}", {"store": self.store}
+            )
+        finally:
+            con.unregister("batch")
+        bad = con.sql(
+            "SELECT file_idx, line, quarantine_reason AS reason, original AS raw "
+            "FROM entries WHERE quarantine_reason IS NOT NULL"
+        ).to_arrow_table()
+        con.execute(f"CREATE OR REPLACE TEMP TABLE disp AS {DISPOSITION_SQL}")
+        return bad
+
+    def finish(self) -> bool:
+        return False
+
+    def raw_column(self, events: pa.Table) -> pa.Array:
+        return take_raw(events, self.text)
+
+    def postprocess(self, events: pa.Table) -> pa.Table:
+        return events.drop_columns(["log_raw"])
