@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
+import numpy as np
 import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -206,6 +207,16 @@ def _load_document(path: Path) -> Any:
     except ValueError:
         return None
 
+
+_SPLIT_DOCUMENT_SQL = """
+SELECT CAST(unnest(CASE
+    WHEN json_type(d) = 'ARRAY' THEN json_extract(d, '$[*]')
+    WHEN json_type(d, '$.Records') = 'ARRAY' THEN json_extract(d, '$.Records[*]')
+    WHEN json_type(d, '$.records') = 'ARRAY' THEN json_extract(d, '$.records[*]')
+    ELSE [json(d)]
+END) AS VARCHAR) AS record
+FROM doc
+"""
 
 _DONE = object()
 
@@ -432,6 +443,10 @@ class Ingest:
             for block in sniff.iter_line_blocks(path, self.block_bytes, on_sha256=got_sha):
                 yield block.lines, block.line_numbers, block.disk_pos
             return
+        records = self._split_one_line_document(path)
+        if records is not None:
+            yield records, pa.array(np.arange(1, len(records) + 1, dtype=np.int64)), p.report.bytes
+            return
         texts: list[str] = []
         numbers: list[int] = []
         for rec in sniff.iter_document_records(path):
@@ -445,6 +460,27 @@ class Ingest:
             numbers.append(rec.line)
         if texts:
             yield pa.array(texts, pa.string()), pa.array(numbers, pa.int64()), p.report.bytes
+
+    def _split_one_line_document(self, path: Path) -> pa.Array | None:
+        """Records of a minified document (CloudTrail's ``{"Records":[...]}``, an API page),
+        cut column-wise by DuckDB; ``origin_line`` is then the record's ordinal, since every
+        record sits on line 1. None for pretty-printed or broken documents (the Python path
+        keeps real line numbers and reports where the syntax breaks)."""
+        stream, _, _ = sniff.open_bytes(path)
+        try:
+            text = stream.read().decode("utf-8", errors="replace")
+        finally:
+            stream.close()
+        if "\n" in text.strip():
+            return None
+        self.con.register("doc", pa.table({"d": pa.array([text], pa.large_string())}))
+        try:
+            out = self.con.sql(_SPLIT_DOCUMENT_SQL).to_arrow_table()
+        except duckdb.Error:
+            return None
+        finally:
+            self.con.unregister("doc")
+        return out.column(0).combine_chunks().cast(pa.string())
 
     def _settle(
         self,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,4 +38,17 @@ def _vault() -> SnapshotSource:
     )
 
 
-SNAPSHOT_SOURCES: tuple[SnapshotSource, ...] = (_vault(),)
+def _discover() -> tuple[SnapshotSource, ...]:
+    """Vault, plus every package ``ingest/snapshots/<name>/`` that exports ``SNAPSHOT``."""
+    found = [_vault()]
+    for info in pkgutil.iter_modules(__path__):
+        if not info.ispkg or info.name == "vault":
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        snap = getattr(module, "SNAPSHOT", None)
+        if isinstance(snap, SnapshotSource):
+            found.append(snap)
+    return tuple(found)
+
+
+SNAPSHOT_SOURCES: tuple[SnapshotSource, ...] = _discover()

@@ -60,6 +60,7 @@ class AuditSource:
     looks_like: Callable[[Any], bool]  # is this parsed record one of ours?
     make: Callable[[duckdb.DuckDBPyConnection, str | None, Redactor], AuditAdapter]
     default_store: str | None = None  # when the records do not name their instance
+    priority: int = 100  # detection order: lower first (specific shapes before general ones)
 
 
 def chunked_batch(file_idx: int, lines: pa.Array, line_numbers: pa.Array) -> pa.Table:

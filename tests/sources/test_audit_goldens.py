@@ -1,5 +1,7 @@
-"""Golden cases of the Vault audit adapter: each folder under ingest/sources/vault/cases is an
-input as a real audit device (and the tools around it) leaves it, plus the rows it must become.
+"""Golden cases of every audit-log source: each folder ``ingest/sources/<source>/cases/<case>/``
+holds ``input/`` (files exactly as the vendor and the tools around it leave them) and
+``expected.json`` (the rows they must become). Options for ``keytrail ingest`` come from
+``case.json`` in the case folder, else in the cases folder: ``{"store": ..., "source": ...}``.
 
 ``pytest --update-goldens`` rewrites expected.json from the current output; review the diff.
 """
@@ -15,17 +17,27 @@ import pytest
 from ingest.pipeline import run_ingest
 from queries.lake import connect
 
-CASES = Path(__file__).resolve().parents[2] / "ingest" / "sources" / "vault" / "cases"
+SOURCES = Path(__file__).resolve().parents[2] / "ingest" / "sources"
 EVENT_COLUMNS = (
     "event_time", "source", "store", "action", "delete_kind", "source_action", "outcome", "error",
     "principal_id", "principal_name", "principal_type", "credential_id", "auth_method", "secret_id",
     "secret_version", "secret_name", "lease_id", "policies", "source_ip", "user_agent",
-    "request_id", "origin_line",
+    "request_id", "session_id", "parent_id", "origin_line",
 )  # fmt: skip
 
 
-def _case_names() -> list[str]:
-    return sorted(p.name for p in CASES.iterdir() if (p / "input").is_dir())
+def _cases() -> list[str]:
+    return sorted(
+        str(p.relative_to(SOURCES)) for p in SOURCES.glob("*/cases/*") if (p / "input").is_dir()
+    )
+
+
+def _options(case_dir: Path) -> dict[str, str]:
+    for candidate in (case_dir / "case.json", case_dir.parent / "case.json"):
+        if candidate.is_file():
+            data: dict[str, str] = json.loads(candidate.read_text(encoding="utf-8"))
+            return data
+    return {}
 
 
 def _result(lake: Path, inputs: Path) -> dict[str, Any]:
@@ -67,12 +79,14 @@ def _result(lake: Path, inputs: Path) -> dict[str, Any]:
     return {"events": events, "quarantine": quarantine, "ingest_log": log}
 
 
-@pytest.mark.parametrize("case", _case_names())
-def test_vault_golden(case: str, tmp_path: Path, update_goldens: bool) -> None:
-    inputs = CASES / case / "input"
-    run_ingest([inputs], tmp_path / "lake", store="test")
+@pytest.mark.parametrize("case", _cases())
+def test_golden(case: str, tmp_path: Path, update_goldens: bool) -> None:
+    case_dir = SOURCES / case
+    inputs = case_dir / "input"
+    opts = _options(case_dir)
+    run_ingest([inputs], tmp_path / "lake", store=opts.get("store"), source=opts.get("source"))
     got = _result(tmp_path / "lake", inputs.resolve())
-    expected_path = CASES / case / "expected.json"
+    expected_path = case_dir / "expected.json"
     if update_goldens or not expected_path.exists():
         expected_path.write_text(json.dumps(got, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         if not update_goldens:
