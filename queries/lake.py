@@ -14,6 +14,8 @@ import duckdb
 from ingest import schema as lake_schema
 from ingest.lake import Lake
 
+VIEWS = Path(__file__).with_name("views")
+
 
 def _sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
@@ -49,6 +51,8 @@ def connect(root: Path, *, memory_limit: str | None = None) -> duckdb.DuckDBPyCo
         con.execute(f"SET memory_limit = {_sql_literal(memory_limit)}")
     for table in lake_schema.load().tables:
         con.execute(f"CREATE VIEW {table} AS {view_sql(lake, table)}")
+    for view in sorted(VIEWS.glob("*.sql")):  # derived views, e.g. log_coverage
+        con.execute(f"CREATE VIEW {view.stem} AS {view.read_text(encoding='utf-8')}")
     con.execute(f"SET allowed_directories = [{_sql_literal(str(lake.root))}]")
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
