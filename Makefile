@@ -34,6 +34,10 @@ lint: $(STAMP) ## ruff (lint + format check) and mypy --strict on the packages
 bench: $(STAMP) ## Ingest benchmark against DuckDB read_json -> Parquet (LINES=2000000)
 	$(PY) bench/ingest_vault.py --lines $${LINES:-2000000}
 
+.PHONY: bench-cloud
+bench-cloud: $(STAMP) ## Cloud-source ingest benchmark, aws/gcp/azure (EVENTS=1000000)
+	$(PY) bench/ingest_cloud.py --events $${EVENTS:-1000000}
+
 .PHONY: clean
 clean: ## Remove the demo lake and caches (keeps .venv)
 	rm -rf $(LAKE) .pytest_cache .mypy_cache .ruff_cache
