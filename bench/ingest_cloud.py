@@ -93,8 +93,14 @@ def bench_source(name: str, events: int, work: Path, timeout: float) -> dict[str
         work,
         timeout,
     )
-    out: dict[str, Any] = {"source": name, "records": events, "input_mb_on_disk": size_mb,
-                           "files": len(files), "keytrail": kt, "duckdb_read_json": base}  # fmt: skip
+    out: dict[str, Any] = {
+        "source": name,
+        "records": events,
+        "input_mb_on_disk": size_mb,
+        "files": len(files),
+        "keytrail": kt,
+        "duckdb_read_json": base,
+    }
     if kt.get("rc") == 0 and base.get("rc") == 0:
         out["ratio"] = base["seconds"] / kt["seconds"]
         out["pass"] = out["ratio"] >= TARGET_RATIO
@@ -104,9 +110,10 @@ def bench_source(name: str, events: int, work: Path, timeout: float) -> dict[str
 def show(r: dict[str, Any]) -> None:
     print(f"\n[{r['source']}] {r.get('records', 0):,} records in {r.get('files', 0)} files, "
           f"{r.get('input_mb_on_disk', 0):,.1f} MB on disk")  # fmt: skip
-    print(
-        f"  {'tool':<22}{'seconds':>9}{'records/s':>12}{'events':>11}{'peak RSS MiB':>14}{'CPU s':>8}"
-    )
+    head = ("tool", "seconds", "records/s", "events", "peak RSS MiB", "CPU s")
+    widths = (22, 9, 12, 11, 14, 8)
+    print("  " + "".join(f"{h:<{w}}" if i == 0 else f"{h:>{w}}" for i, (h, w) in
+                         enumerate(zip(head, widths, strict=True))))  # fmt: skip
     for label, key in (("keytrail ingest", "keytrail"), ("duckdb read_json", "duckdb_read_json")):
         m = r.get(key, {})
         if m.get("rc") != 0:
