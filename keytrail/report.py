@@ -12,9 +12,16 @@ from rich.table import Table
 
 from ingest.pipeline import RunReport
 
+SNAPSHOT_ROWS_MAX = 8  # more snapshot files than this are summarised per source
+
 
 def ingest_table(report: RunReport) -> Table:
-    """One row per input file with the counts that must balance, plus a total."""
+    """One row per input file with the counts that must balance, plus a total.
+
+    Snapshot exports often come as dozens of small files (one per policy, role, secret); past
+    ``SNAPSHOT_ROWS_MAX`` they are shown as one row per source with the row counts summed, and
+    every file that had a problem is still listed on its own.
+    """
     table = Table(title=f"ingest {report.ingest_id} → {report.lake}", title_justify="left")
     numeric = ("records", "events", "merged", "duplicates", "quarantined", "skipped")
     table.add_column("file")
@@ -25,24 +32,40 @@ def ingest_table(report: RunReport) -> Table:
     totals = [0] * len(numeric)
     parents = [f.path.parent for f in report.files]
     base = Path(os.path.commonpath(parents)) if parents else Path()
+    snapshots = [f for f in report.files if f.kind.endswith("-snapshot") and not f.quarantined]
+    folded = len(snapshots) > SNAPSHOT_ROWS_MAX
     for f in report.files:
-        counts = [
-            f.records_read,
-            f.events_written,
-            f.merged,
-            f.duplicates,
-            f.quarantined,
-            f.skipped,
-        ]
+        counts = _counts(f)
         totals = [a + b for a, b in zip(totals, counts, strict=True)]
+        if folded and f in snapshots:
+            continue
         note = f.note if f.status == "ingested" else f"{f.status}: {f.note}"
         table.add_row(
             str(f.path.relative_to(base)), f.kind or "-", *(f"{n:,}" for n in counts), note
         )
+    if folded:
+        for kind in sorted({f.kind for f in snapshots}):
+            group = [f for f in snapshots if f.kind == kind]
+            sums = [sum(c) for c in zip(*(_counts(f) for f in group), strict=True)]
+            rows = sum(_rows_in_note(f.note) for f in group)
+            table.add_row(
+                f"({len(group)} snapshot files)", kind, *(f"{n:,}" for n in sums), f"{rows:,} rows"
+            )
     table.add_section()
     seconds = (report.finished - report.started).total_seconds()
     table.add_row("total", "", *(f"{n:,}" for n in totals), f"{seconds:.1f} s")
     return table
+
+
+def _counts(f: Any) -> list[int]:
+    return [f.records_read, f.events_written, f.merged, f.duplicates, f.quarantined, f.skipped]
+
+
+def _rows_in_note(note: str) -> int:
+    """Snapshot notes read '<kind>: <n> rows'."""
+    tail = note.rsplit(": ", 1)[-1]
+    number = tail.removesuffix(" rows")
+    return int(number) if tail.endswith(" rows") and number.isdigit() else 0
 
 
 def rows_table(columns: list[str], rows: list[tuple[Any, ...]], title: str | None = None) -> Table:
