@@ -39,6 +39,7 @@ from ingest.sources.base import AuditAdapter, AuditSource
 
 T = TypeVar("T")
 QUARANTINE_RAW_CHARS = 2048
+SNAPSHOT_LINES_MAX_BYTES = 64 << 20  # JSON-lines snapshot exports are read whole; logs never are
 SOURCES = tuple(dict.fromkeys([s.name for s in AUDIT_SOURCES] + [s.name for s in SNAPSHOT_SOURCES]))
 
 Progress = Callable[[str, int, int], None]  # (file label, disk bytes done, disk bytes total)
@@ -145,7 +146,8 @@ def detect(path: Path, shaped: sniff.Sniffed, forced: str | None) -> tuple[str, 
     if shaped.shape == "empty":
         return forced or "", "empty"
     audits = [a for a in AUDIT_SOURCES if forced in (None, a.name)]
-    if shaped.shape == "document":
+    # A snapshot saved on one line (json.dump, some CLIs) sniffs as JSON lines: offer it too.
+    if shaped.shape == "document" or _single_line(shaped):
         payload = _load_document(path)
         for snap in SNAPSHOT_SOURCES:
             if forced in (None, snap.name) and snap.recognise(payload, snap.api_path(path)):
@@ -154,6 +156,16 @@ def detect(path: Path, shaped: sniff.Sniffed, forced: str | None) -> tuple[str, 
     for audit in audits:
         if audit.looks_like(first):
             return audit.name, "audit"
+    if (
+        shaped.shape == "lines"
+        and not _single_line(shaped)
+        and path.stat().st_size <= SNAPSHOT_LINES_MAX_BYTES
+    ):
+        # Snapshot exports written as JSON lines (gcloud asset export): offered as a list.
+        payload = _load_document(path)
+        for snap in SNAPSHOT_SOURCES:
+            if forced in (None, snap.name) and snap.recognise(payload, snap.api_path(path)):
+                return snap.name, "snapshot"
     if forced and audits:
         return (
             forced,
@@ -164,6 +176,11 @@ def detect(path: Path, shaped: sniff.Sniffed, forced: str | None) -> tuple[str, 
         file=str(path),
         hint="pass --source NAME if it is one, or remove it from the input",
     )
+
+
+def _single_line(shaped: sniff.Sniffed) -> bool:
+    """The whole file fits in the sniffed head and holds one line."""
+    return len(shaped.head) < sniff.SNIFF_BYTES and len(shaped.head.strip().splitlines()) == 1
 
 
 def _first_record(path: Path, shaped: sniff.Sniffed) -> Any:
@@ -205,7 +222,16 @@ def _load_document(path: Path) -> Any:
     try:
         return json.loads(text)
     except ValueError:
-        return None
+        pass
+    # JSON lines: a list of the records (snapshot exports only; audit logs never come here).
+    records = []
+    for line in text.splitlines():
+        if line.strip():
+            try:
+                records.append(json.loads(line))
+            except ValueError:
+                return None
+    return records or None
 
 
 _SPLIT_DOCUMENT_SQL = """

@@ -177,7 +177,8 @@ def sniff(path: Path) -> Sniffed:
         stream.close()
     head = head_bytes.decode("utf-8", errors="replace")
     stripped = head.lstrip()
-    if not stripped:
+    if not stripped or stripped.rstrip() in ("null", "[]", "{}"):
+        # An empty report (`null`, `[]`) is a valid input with no records.
         return Sniffed("empty", encoding, gzipped, head)
     if stripped[0] == "[":
         return Sniffed("document", encoding, gzipped, head)

@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from ingest.errors import IngestError
 from ingest.pipeline import RunReport, run_ingest
@@ -151,10 +152,11 @@ def _emit(columns: list[str], rows: list[tuple[Any, ...]], fmt: str, out_file: P
     if fmt == "table":
         table = Table(*columns, show_lines=False)
         for row in rows:
-            table.add_row(*("" if v is None else str(v) for v in row))
+            # Text cells: data such as "[REDACTED:...]" or ":secret:" is not markup or emoji.
+            table.add_row(*(Text("" if v is None else str(v)) for v in row))
         if out_file:
             with out_file.open("w", encoding="utf-8") as fh:
-                Console(file=fh, width=200).print(table)
+                Console(file=fh, width=200, emoji=False).print(table)
         else:
             out.print(table)
             err.print(f"{len(rows):,} row(s)")

@@ -9,6 +9,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ingest.pipeline import RunReport
 
@@ -71,7 +72,7 @@ def _rows_in_note(note: str) -> int:
 def rows_table(columns: list[str], rows: list[tuple[Any, ...]], title: str | None = None) -> Table:
     table = Table(*columns, title=title, title_justify="left")
     for row in rows:
-        table.add_row(*(_cell(v) for v in row))
+        table.add_row(*(Text(_cell(v)) for v in row))  # data is never markup or emoji
     return table
 
 
@@ -91,4 +92,4 @@ def console_for(stream: str = "stdout") -> Console:
     """Wide, unwrapped output for pipes and files; terminals use their own width."""
     stderr = stream == "stderr"
     tty = os.isatty(2) if stderr else os.isatty(1)
-    return Console(stderr=stderr, width=None if tty else 200)
+    return Console(stderr=stderr, width=None if tty else 200, emoji=False)
