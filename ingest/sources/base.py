@@ -34,7 +34,7 @@ from ingest.redact import Redactor
 class AuditAdapter(Protocol):
     source: str
 
-    def feed(self, file_idx: int, lines: pa.Array, line_numbers: pa.Array) -> pa.Table:
+    def feed(self, file_idx: int | pa.Array, lines: pa.Array, line_numbers: pa.Array) -> pa.Table:
         """Parse a block into ``entries``/``disp``; return its quarantine rows
         (``file_idx``, ``line``, ``reason``, ``raw``)."""
         ...
@@ -63,12 +63,18 @@ class AuditSource:
     priority: int = 100  # detection order: lower first (specific shapes before general ones)
 
 
-def chunked_batch(file_idx: int, lines: pa.Array, line_numbers: pa.Array) -> pa.Table:
-    """The Arrow relation adapters read: several record batches so DuckDB uses every core."""
+def chunked_batch(file_idx: int | pa.Array, lines: pa.Array, line_numbers: pa.Array) -> pa.Table:
+    """The Arrow relation adapters read: several record batches so DuckDB uses every core.
+
+    ``file_idx`` is one file's index, or one index per line when the pipeline packs several
+    small files into one block (CloudTrail's thousands of small objects).
+    """
     n = len(lines)
+    if isinstance(file_idx, int):
+        file_idx = pa.array(np.full(n, file_idx, dtype=np.int32))
     batch = pa.table(
         {
-            "file_idx": pa.array(np.full(n, file_idx, dtype=np.int32)),
+            "file_idx": file_idx.cast(pa.int32()),
             "line": line_numbers,
             "bidx": pa.array(np.arange(n, dtype=np.int64)),
             "text": lines,
@@ -139,7 +145,7 @@ class SqlAdapter:
         self.mapping_sql = mapping_sql
         self.text: pa.Array = pa.array([], pa.string())
 
-    def feed(self, file_idx: int, lines: pa.Array, line_numbers: pa.Array) -> pa.Table:
+    def feed(self, file_idx: int | pa.Array, lines: pa.Array, line_numbers: pa.Array) -> pa.Table:
         self.text = lines
         con = self.con
         con.register("batch", chunked_batch(file_idx, lines, line_numbers))

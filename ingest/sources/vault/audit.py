@@ -129,7 +129,7 @@ class VaultAudit:
         self._has_pending = False
         self.text: pa.Array = pa.array([], pa.string())
 
-    def feed(self, file_idx: int, lines: pa.Array, line_numbers: pa.Array) -> pa.Table:
+    def feed(self, file_idx: int | pa.Array, lines: pa.Array, line_numbers: pa.Array) -> pa.Table:
         """Parse one block into ``entries``/``disp``; returns the quarantine rows of the block.
 
         Every line gets the narrow key parse; only responses (which become the events) get the
