@@ -147,7 +147,8 @@ def detect(path: Path, shaped: sniff.Sniffed, forced: str | None) -> tuple[str, 
         return forced or "", "empty"
     audits = [a for a in AUDIT_SOURCES if forced in (None, a.name)]
     # A snapshot saved on one line (json.dump, some CLIs) sniffs as JSON lines: offer it too.
-    if shaped.shape == "document" or _single_line(shaped):
+    wrapped = sniff.opens_with_records(shaped.head)  # {"Records":[...]}: never a snapshot
+    if (shaped.shape == "document" or _single_line(shaped)) and not wrapped:
         payload = _load_document(path)
         for snap in SNAPSHOT_SOURCES:
             if forced in (None, snap.name) and snap.recognise(payload, snap.api_path(path)):
@@ -203,6 +204,9 @@ def _first_record(path: Path, shaped: sniff.Sniffed) -> Any:
                             pass
                 return value
         return None
+    found, value = sniff.first_record_in_head(shaped.head)
+    if found:
+        return value  # the first record, without decoding the whole document
     for rec in sniff.iter_document_records(path):
         if rec.problem:
             return None
@@ -239,6 +243,8 @@ SELECT CAST(unnest(CASE
     WHEN json_type(d) = 'ARRAY' THEN json_extract(d, '$[*]')
     WHEN json_type(d, '$.Records') = 'ARRAY' THEN json_extract(d, '$.Records[*]')
     WHEN json_type(d, '$.records') = 'ARRAY' THEN json_extract(d, '$.records[*]')
+    WHEN json_type(d, '$.Events') = 'ARRAY' THEN json_extract(d, '$.Events[*]')
+    WHEN json_type(d, '$.QueryResultRows') = 'ARRAY' THEN json_extract(d, '$.QueryResultRows[*]')
     ELSE [json(d)]
 END) AS VARCHAR) AS record
 FROM doc
@@ -353,6 +359,7 @@ class Ingest:
         self.con = duckdb.connect()
         self.con.execute("SET TimeZone = 'UTC'")
         self.con.execute("SET preserve_insertion_order = false")
+        self._reader_con = duckdb.connect()
         self.redactor = Redactor(load_or_create_key(lake.meta_dir))
         self.quarantine: list[pa.Table] = []
         self._writer = BackgroundWriter()
@@ -521,13 +528,16 @@ class Ingest:
             stream.close()
         if "\n" in text.strip():
             return None
-        self.con.register("doc", pa.table({"d": pa.array([text], pa.large_string())}))
+        # Runs on the reader thread: its own connection (a DuckDB connection is not shared
+        # between threads while the main thread parses on self.con).
+        con = self._reader_con
+        con.register("doc", pa.table({"d": pa.array([text], pa.large_string())}))
         try:
-            out = self.con.sql(_SPLIT_DOCUMENT_SQL).to_arrow_table()
+            out = con.sql(_SPLIT_DOCUMENT_SQL).to_arrow_table()
         except duckdb.Error:
             return None
         finally:
-            self.con.unregister("doc")
+            con.unregister("doc")
         return out.column(0).combine_chunks().cast(pa.string())
 
     def _settle(

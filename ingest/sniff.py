@@ -23,10 +23,11 @@ import gzip
 import hashlib
 import io
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO, Any, Literal
 
 import numpy as np
 import pyarrow as pa
@@ -40,7 +41,30 @@ BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-WRAPPER_KEYS = ("Records", "records")
+# Keys whose array holds the records: CloudTrail/Azure storage, LookupEvents pages, Lake results.
+WRAPPER_KEYS = ("Records", "records", "Events", "QueryResultRows")
+_WRAPPED_HEAD = re.compile(r'\s*(?:\[|\{\s*"(?:' + "|".join(WRAPPER_KEYS) + r')"\s*:\s*\[)\s*')
+
+
+def first_record_in_head(head: str) -> tuple[bool, Any]:
+    """(True, record) when ``head`` opens an array or a records wrapper whose first record can be
+    decoded from the head alone; (False, None) otherwise (then read the whole document)."""
+    m = _WRAPPED_HEAD.match(head)
+    if not m:
+        return False, None
+    try:
+        value, _ = json.JSONDecoder().raw_decode(head, m.end())
+    except ValueError:
+        return False, None
+    return True, value
+
+
+def opens_with_records(head: str) -> bool:
+    """The document is a records wrapper (an audit export, never a snapshot)."""
+    m = _WRAPPED_HEAD.match(head)
+    return bool(m) and not head.lstrip().startswith("[")
+
+
 SNIFF_BYTES = 1 << 16
 BLOCK_BYTES = (
     64 << 20
