@@ -1,10 +1,6 @@
-"""Golden cases: load a case folder, render ``build()``'s result, (re)write ``expected.json``.
+"""Golden cases of the AWS snapshot importer (see ingest/snapshots/goldens.py).
 
-Each folder under ``cases/`` holds AWS CLI outputs named as users save them, plus
-``expected.json``. Regenerate after an intended behaviour change, then review the diff::
-
-    python -m ingest.snapshots.aws.cases_regen            # every case
-    python -m ingest.snapshots.aws.cases_regen NAME ...   # some cases
+python -m ingest.snapshots.aws.cases_regen [NAME ...]
 """
 
 from __future__ import annotations
@@ -12,18 +8,13 @@ from __future__ import annotations
 import gzip
 import json
 import sys
-from dataclasses import asdict
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from ingest.snapshots.aws.build import build
-from ingest.snapshots.aws.model import SnapshotDoc, SnapshotResult
-
-CASES_DIR = Path(__file__).with_name("cases")
-SNAPSHOT_TIME = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
-EXPECTED = "expected.json"
-_NOT_INPUT = frozenset({EXPECTED, "README.md"})
+from ingest.snapshots.goldens import EXPECTED, SNAPSHOT_TIME, Goldens, render
+from ingest.snapshots.model import SnapshotDoc, SnapshotResult
 
 
 def read_doc(path: Path, snapshot_time: datetime = SNAPSHOT_TIME) -> SnapshotDoc:
@@ -41,53 +32,22 @@ def read_doc(path: Path, snapshot_time: datetime = SNAPSHOT_TIME) -> SnapshotDoc
     return SnapshotDoc(str(path.resolve()), None, payload, snapshot_time)
 
 
-def case_dirs() -> list[Path]:
-    return sorted(p for p in CASES_DIR.iterdir() if p.is_dir() and not p.name.startswith("."))
+def _build(docs: Sequence[SnapshotDoc], store: str | None) -> SnapshotResult:
+    return build(docs, store=store)
 
 
-def case_docs(case_dir: Path) -> list[SnapshotDoc]:
-    files = sorted(p for p in case_dir.rglob("*") if p.is_file() and p.name not in _NOT_INPUT)
-    return [read_doc(p) for p in files]
+def _read(path: Path, when: datetime) -> SnapshotDoc:
+    return read_doc(path, when)
 
 
-def _plain(value: Any, prefix: str) -> Any:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, str):
-        return value.replace(prefix, "")
-    if isinstance(value, dict):
-        return {_plain(k, prefix): _plain(v, prefix) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v, prefix) for v in value]
-    return value
+GOLDENS = Goldens(Path(__file__).with_name("cases"), build=_build, read=_read)
+case_dirs = GOLDENS.case_dirs
+case_docs = GOLDENS.case_docs
+case_result = GOLDENS.case_result
+expected_text = GOLDENS.expected_text
 
-
-def render(result: SnapshotResult, case_dir: Path) -> dict[str, Any]:
-    """The result as JSON-able data, with paths relative to the case folder."""
-    prefix = str(case_dir.resolve()) + "/"
-    return {
-        "grants": _plain(result.grants, prefix),
-        "principals": _plain(result.principals, prefix),
-        "secrets": _plain(result.secrets, prefix),
-        "per_file": _plain({f: asdict(o) for f, o in result.per_file.items()}, prefix),
-        "warnings": _plain(result.warnings, prefix),
-    }
-
-
-def expected_text(case_dir: Path) -> str:
-    result = build(case_docs(case_dir))
-    return json.dumps(render(result, case_dir), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def main(argv: list[str]) -> int:
-    wanted = set(argv)
-    for case_dir in case_dirs():
-        if wanted and case_dir.name not in wanted:
-            continue
-        (case_dir / EXPECTED).write_text(expected_text(case_dir), encoding="utf-8")
-        print(f"wrote {case_dir.name}/{EXPECTED}")
-    return 0
-
+__all__ = ["EXPECTED", "case_dirs", "case_docs", "case_result", "expected_text", "read_doc",
+           "render"]  # fmt: skip
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    raise SystemExit(GOLDENS.main(sys.argv[1:]))
