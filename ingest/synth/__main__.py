@@ -1,8 +1,13 @@
-"""``python -m ingest.synth vault --lines N --out DIR``: write a synthetic, rotated audit log."""
+"""``python -m ingest.synth SOURCE ... --out DIR``: write synthetic input as users have it.
+
+python -m ingest.synth vault --lines N --out DIR      # rotated Vault audit log
+python -m ingest.synth aws|gcp|azure --events N --out DIR
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import time
 from pathlib import Path
@@ -25,7 +30,25 @@ def main(argv: list[str] | None = None) -> int:
     vault.add_argument("--secrets", type=int, default=5000)
     vault.add_argument("--store-name", default="acme-prod", help="cluster name (server log lines)")
     vault.add_argument("--gzip-level", type=int, default=1, choices=range(1, 10), metavar="1-9")
+    cloud = {
+        "aws": ('CloudTrail S3 prefix of gzip {"Records":[...]} objects', "cloudtrail"),
+        "gcp": ("Cloud Audit Logs sink (JSON lines, some gzip)", "gcp"),
+        "azure": ("Key Vault AuditEvent storage-account blobs", "azure"),
+    }
+    for name, (text, _) in cloud.items():
+        cmd = sub.add_parser(name, help=text)
+        cmd.add_argument("--events", type=int, required=True, help="exact number of records")
+        cmd.add_argument("--out", type=Path, required=True, help="output directory (created)")
+        cmd.add_argument("--seed", type=int, default=7, help="same seed => byte-identical output")
     args = parser.parse_args(argv)
+    if args.source in cloud:
+        module = importlib.import_module(f"ingest.synth.{cloud[args.source][1]}")
+        func = getattr(module, f"generate_{cloud[args.source][1]}")
+        began = time.perf_counter()
+        paths = func(args.out, events=args.events, seed=args.seed)
+        took = time.perf_counter() - began
+        print(f"{args.events:,} records in {took:.1f} s, {len(paths)} files", file=sys.stderr)
+        return 0
     if args.lines < 1:
         parser.error("--lines must be >= 1")
     began = time.perf_counter()
