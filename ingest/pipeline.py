@@ -15,11 +15,12 @@ import queue
 import re
 import secrets
 import threading
+import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -30,7 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ingest import sniff
-from ingest.errors import IngestError, UnknownFormat
+from ingest.errors import IngestError, UnknownFormat, UnreadableInput
 from ingest.lake import Lake, rows_to_table
 from ingest.redact import Redactor, load_or_create_key
 from ingest.snapshots import SNAPSHOT_SOURCES, SnapshotDoc, SnapshotSource
@@ -119,14 +120,34 @@ def expand(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
         if not p.exists():
             raise IngestError("no such file or directory", file=str(p), hint="check the path")
         if p.is_dir():
-            for f in p.rglob("*"):
-                if not f.is_file() or any(x.startswith(".") for x in f.relative_to(p).parts):
-                    continue
+            for f in _walk(p):
                 (docs if f.suffix.lower() in NOT_DATA_SUFFIXES else found).append(f)
         else:
             found.append(p)
     data = sorted({f.resolve() for f in found}, key=rotation_key)
     return data, sorted({f.resolve() for f in docs})
+
+
+def _walk(top: Path) -> Iterator[Path]:
+    """Files under ``top``: dot-names and keytrail lakes (e.g. ./keytrail-lake) left out; an
+    unreadable directory is an error, not a silent gap."""
+
+    def refuse(exc: OSError) -> None:
+        raise IngestError(
+            f"cannot read directory: {exc.strerror or exc}",
+            file=str(exc.filename),
+            hint="fix its permissions or leave it out",
+        )
+
+    for root, dirs, files in os.walk(top, onerror=refuse):
+        here = Path(root)
+        dirs[:] = sorted(
+            d for d in dirs if not d.startswith(".") and not (here / d / "_keytrail").is_dir()
+        )
+        if (here / "_keytrail" / "lake.json").is_file():
+            dirs[:] = []
+            continue
+        yield from (here / f for f in sorted(files) if not f.startswith("."))
 
 
 def file_sha256(path: Path) -> str:
@@ -186,7 +207,10 @@ def _single_line(shaped: sniff.Sniffed) -> bool:
 
 def _first_record(path: Path, shaped: sniff.Sniffed) -> Any:
     if shaped.shape == "lines":
-        for raw_line in shaped.head.splitlines()[:50]:
+        head_lines = shaped.head.splitlines()[:50]
+        if len(shaped.head) >= sniff.SNIFF_BYTES and "\n" not in shaped.head.strip():
+            head_lines = [sniff.first_line(path)]  # one line longer than the sniffed head
+        for raw_line in head_lines:
             line = raw_line.strip()
             if "{" not in line:
                 continue
@@ -221,10 +245,18 @@ def _load_document(path: Path) -> Any:
     stream, _, _ = sniff.open_bytes(path)
     try:
         text = stream.read().decode("utf-8", errors="replace")
+    except (OSError, EOFError, zlib.error) as exc:
+        raise UnreadableInput(
+            f"corrupt or truncated compressed data: {exc}",
+            file=str(path),
+            hint="the file was damaged while copying; fetch it again",
+        ) from exc
     finally:
         stream.close()
     try:
         return json.loads(text)
+    except RecursionError:
+        return None  # nested deeper than any real export: not ours
     except ValueError:
         pass
     # JSON lines: a list of the records (snapshot exports only; audit logs never come here).
@@ -325,7 +357,13 @@ class _Seen:
         con.execute("CREATE OR REPLACE TEMP TABLE seen (event_id VARCHAR)")
 
     def load(self, dates: Iterable[str]) -> None:
+        # A request and its response can fall on both sides of midnight: the neighbouring days
+        # may hold the same event_id (written as `unknown` by an earlier run).
+        days: set[str] = set()
         for d in dates:
+            day = date.fromisoformat(d)
+            days.update(str(day + timedelta(days=k)) for k in (-1, 0, 1))
+        for d in sorted(days):
             if d in self.loaded:
                 continue
             self.loaded.add(d)
@@ -478,6 +516,8 @@ class Ingest:
         done = 0
         for idx, p in enumerate(planned):
             for lines, numbers, disk_pos in self._blocks(p):
+                if not len(lines):
+                    continue
                 parts.append((idx, lines, numbers))
                 size += lines.nbytes
                 done = done_before + disk_pos
@@ -524,6 +564,12 @@ class Ingest:
         stream, _, _ = sniff.open_bytes(path)
         try:
             text = stream.read().decode("utf-8", errors="replace")
+        except (OSError, EOFError, zlib.error) as exc:
+            raise UnreadableInput(
+                f"corrupt or truncated compressed data: {exc}",
+                file=str(path),
+                hint="the file was damaged while copying; fetch it again",
+            ) from exc
         finally:
             stream.close()
         if "\n" in text.strip():

@@ -24,6 +24,7 @@ import hashlib
 import io
 import json
 import re
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -190,12 +191,23 @@ def _gunzip(raw: IO[bytes]) -> IO[bytes]:
     return stream  # type: ignore[return-value]
 
 
+def first_line(path: Path) -> str:
+    """The whole first line, however long (a Vault list response can be megabytes)."""
+    stream, _, _ = open_bytes(path)
+    try:
+        return stream.readline().decode("utf-8", errors="replace")
+    except (OSError, EOFError, zlib.error) as exc:
+        raise UnreadableInput(f"corrupt gzip stream: {exc}", file=str(path)) from exc
+    finally:
+        stream.close()
+
+
 def sniff(path: Path) -> Sniffed:
     """Decide whether the file is line-oriented JSON (possibly prefixed) or a JSON document."""
     stream, encoding, gzipped = open_bytes(path)
     try:
         head_bytes = stream.read(SNIFF_BYTES)
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, zlib.error) as exc:
         raise UnreadableInput(f"corrupt gzip stream: {exc}", file=str(path)) from exc
     finally:
         stream.close()
@@ -207,9 +219,11 @@ def sniff(path: Path) -> Sniffed:
     if stripped[0] == "[":
         return Sniffed("document", encoding, gzipped, head)
     if stripped[0] == "{":
-        first_line = stripped.split("\n", 1)[0].strip()
+        line0 = stripped.split("\n", 1)[0].strip()
+        if "\n" not in stripped and len(head_bytes) == SNIFF_BYTES:
+            line0 = first_line(path).strip()  # longer than the head: read all of it
         try:
-            first = json.loads(first_line)
+            first = json.loads(line0)
         except ValueError:
             # The first object spans several lines: pretty-printed (one document or jq output).
             return Sniffed("document", encoding, gzipped, head)
@@ -240,7 +254,7 @@ def iter_line_blocks(
     ``on_sha256`` receives the sha256 of the file on disk, computed while reading, at the end.
     """
     stream, _, _, raw = open_bytes_with_raw(path, hashing=on_sha256 is not None)
-    carry = b""
+    pieces: list[bytes] = []  # the unfinished last line so far (joined once: long lines stay O(n))
     data: bytes | memoryview
     next_line = 1
     consumed = 0
@@ -248,23 +262,25 @@ def iter_line_blocks(
         while True:
             try:
                 chunk = stream.read(block_bytes)
-            except (OSError, EOFError) as exc:
+            except (OSError, EOFError, zlib.error) as exc:
                 raise UnreadableInput(
                     f"input ends in the middle of a gzip stream after {consumed} bytes: {exc}",
                     file=str(path),
                     hint="the file was truncated while copying; fetch it again",
                 ) from exc
             if not chunk:
-                data, carry = carry, b""
+                data, pieces = b"".join(pieces), []
                 if not data:
                     break
             else:
-                whole = carry + chunk
-                cut = whole.rfind(b"\n")
+                cut = chunk.rfind(b"\n")
                 if cut < 0:
-                    carry = whole
+                    pieces.append(chunk)
                     continue
-                data, carry = memoryview(whole)[: cut + 1], whole[cut + 1 :]
+                whole = b"".join([*pieces, chunk]) if pieces else chunk
+                cut += len(whole) - len(chunk)
+                data = memoryview(whole)[: cut + 1]
+                pieces = [whole[cut + 1 :]] if cut + 1 < len(whole) else []
             consumed += len(data)
             block = _split_lines(data, next_line)
             next_line += _count_byte(data, 10)
@@ -323,7 +339,7 @@ def iter_document_records(path: Path) -> Iterator[DocRecord]:
     stream, _, _ = open_bytes(path)
     try:
         text = stream.read().decode("utf-8", errors="replace")
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, zlib.error) as exc:
         raise UnreadableInput(f"corrupt gzip stream: {exc}", file=str(path)) from exc
     finally:
         stream.close()

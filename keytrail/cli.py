@@ -6,10 +6,11 @@ import csv
 import io
 import json
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
+from uuid import UUID
 
 import duckdb
 import pyarrow.parquet as pq
@@ -106,6 +107,8 @@ def _jsonable(value: Any) -> Any:
         return float(value)
     if isinstance(value, bytes):
         return value.hex()
+    if isinstance(value, timedelta | UUID):
+        return str(value)
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -132,12 +135,13 @@ def sql(
     except IngestError as exc:
         raise fail(exc.describe()) from None
     try:
-        rel = con.sql(query)
-        if rel is None:
-            raise fail("the statement returned no rows; keytrail sql runs queries (SELECT ...)")
+        rel = lake_sql.read_only_query(con, query)
         if fmt == "parquet":
             assert out_file is not None
-            pq.write_table(rel.to_arrow_table(), out_file, compression="zstd")
+            try:
+                pq.write_table(rel.to_arrow_table(), out_file, compression="zstd")
+            except OSError as exc:
+                raise fail(f"{out_file}: cannot write: {exc.strerror or exc}") from None
             err.print(f"wrote {out_file}")
             return
         columns = list(rel.columns)
@@ -145,7 +149,10 @@ def sql(
     except duckdb.Error as exc:
         first = str(exc).strip().splitlines()[0]
         raise fail(f"SQL error: {first}") from None
-    _emit(columns, rows, fmt, out_file)
+    try:
+        _emit(columns, rows, fmt, out_file)
+    except OSError as exc:
+        raise fail(f"{out_file}: cannot write: {exc.strerror or exc}") from None
 
 
 def _emit(columns: list[str], rows: list[tuple[Any, ...]], fmt: str, out_file: Path | None) -> None:

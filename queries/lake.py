@@ -53,7 +53,23 @@ def connect(root: Path, *, memory_limit: str | None = None) -> duckdb.DuckDBPyCo
         con.execute(f"CREATE VIEW {table} AS {view_sql(lake, table)}")
     for view in sorted(VIEWS.glob("*.sql")):  # derived views, e.g. log_coverage
         con.execute(f"CREATE VIEW {view.stem} AS {view.read_text(encoding='utf-8')}")
-    con.execute(f"SET allowed_directories = [{_sql_literal(str(lake.root))}]")
+    # Only the table directories: never _keytrail/ (it holds the redaction key).
+    tables = [str(lake.table_dir(t)) for t in lake_schema.load().tables]
+    con.execute(f"SET allowed_directories = [{', '.join(map(_sql_literal, tables))}]")
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
     return con
+
+
+def read_only_query(con: duckdb.DuckDBPyConnection, query: str) -> duckdb.DuckDBPyRelation:
+    """Run one SELECT (or WITH ... SELECT); anything else is refused before it runs."""
+    statements = duckdb.extract_statements(query)
+    if len(statements) != 1:
+        raise duckdb.InvalidInputException(
+            f"expected one statement, got {len(statements)}; run one SELECT at a time"
+        )
+    if statements[0].type != duckdb.StatementType.SELECT:
+        raise duckdb.InvalidInputException(
+            f"only SELECT queries are allowed here, not {statements[0].type.name}"
+        )
+    return con.sql(query)

@@ -155,3 +155,40 @@ def test_non_lake_directory_is_refused(tmp_path: Path) -> None:
         "not a keytrail lake",
     )
     assert (tmp_path / "home" / "precious.txt").read_text() == "keep me"
+
+
+def test_sql_refuses_writes_and_the_key_file(lake: Path) -> None:
+    forged = lake / "events" / "source=vault" / "event_date=2026-11-17" / "forged.parquet"
+    _one_line_error(
+        kt("sql", f"COPY (SELECT * FROM events LIMIT 1) TO '{forged}'", "--lake", str(lake)),
+        "only SELECT",
+    )
+    assert not forged.exists()
+    _one_line_error(
+        kt("sql", f"SELECT * FROM read_text('{lake}/_keytrail/config.json')", "--lake", str(lake)),
+        "SQL error",
+    )
+    _one_line_error(kt("sql", "SELECT 1; SELECT 2", "--lake", str(lake)), "one statement")
+
+
+def test_sql_json_handles_intervals_and_bad_out_path(lake: Path, tmp_path: Path) -> None:
+    query = "SELECT max(event_time) - min(event_time) AS span, uuid() AS u FROM events"
+    res = kt("sql", query, "--lake", str(lake), "--format", "json")
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)[0]["span"]
+    missing = str(tmp_path / "missing" / "x.csv")
+    res = kt("sql", "SELECT 1", "--lake", str(lake), "--format", "csv", "--out", missing)
+    _one_line_error(res, "cannot write")
+
+
+def test_ingest_dot_skips_the_default_lake(tmp_path: Path) -> None:
+    work = tmp_path / "w"
+    work.mkdir()
+    (work / "vault_audit.log").write_bytes(
+        (CASES / "all_fields" / "input" / "vault_audit.log").read_bytes()
+    )
+    first = kt("ingest", ".", "-q", cwd=work)
+    assert first.returncode == 0, first.stderr
+    again = kt("ingest", ".", "-q", cwd=work)  # keytrail-lake/ now exists under "."
+    assert again.returncode == 0, again.stderr
+    assert "config.json" not in again.stdout

@@ -184,3 +184,31 @@ def test_log_raw_plaintext_reaches_no_byte_of_the_lake(tmp_path: Path) -> None:
     raw = connect(lake).sql("SELECT raw FROM events").fetchall()[0][0]
     assert "[REDACTED:vault-password:" in raw
     assert "[REDACTED:vault-client_token:" in raw
+
+
+def test_pair_across_midnight_in_two_runs_is_one_event(tmp_path: Path) -> None:
+    """The request (23:59:59.999, written as `unknown` by the first run) and its response
+    (00:00:00.002, next day) ingested in separate runs: still one event_id in the lake."""
+    src = CASES / "pair_across_files" / "input"
+    lake = tmp_path / "lake"
+    run_ingest([src / "vault_audit.log.1"], lake)
+    run_ingest([src / "vault_audit.log"], lake)
+    assert _count(lake, "SELECT count(*) FROM events") == 1
+
+
+def test_long_first_line_is_still_json_lines(tmp_path: Path) -> None:
+    """A first line longer than the sniffing window (a big list response) is still read line by
+    line: a truncated line later on loses nothing after it."""
+    base = (CASES / "all_fields" / "input" / "vault_audit.log").read_text().splitlines()
+    import json as _json
+
+    big = _json.loads(base[1])
+    big["response"]["data"] = {"keys": ["k" * 40] * 4000}  # ~170 KB line
+    lines = [_json.dumps(big), base[0][:100], *base]
+    path = tmp_path / "in" / "vault_audit.log"
+    path.parent.mkdir()
+    path.write_text("\n".join(lines) + "\n")
+    (f,) = run_ingest([path], tmp_path / "lake").files
+    assert f.records_read == 6
+    assert f.quarantined == 1
+    assert f.balanced()

@@ -149,7 +149,7 @@ SELECT
     CASE WHEN insert_id IS NOT NULL AND event_time IS NOT NULL
          THEN substr(sha256(concat_ws('|', 'gcp', coalesce(log_name, ''), insert_id,
                                       CAST(epoch_us(event_time) AS VARCHAR))), 1, 32)
-         ELSE substr(sha256(concat_ws('|', 'gcp', coalesce(body, original))), 1, 32)
+         ELSE substr(sha256(concat_ws('|', 'gcp', coalesce(CAST(try(json(body)) AS VARCHAR), body, original))), 1, 32)
     END AS event_id,
     event_time,
     store,

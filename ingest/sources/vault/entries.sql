@@ -4,7 +4,7 @@
 -- for requests whose response never came. Quarantined lines pass through untouched.
 WITH parsed AS (
     SELECT *,
-        CASE WHEN quarantine_reason IS NULL AND (etype = 'response' OR $parse_all)
+        CASE WHEN quarantine_reason IS NULL AND (etype = 'response' OR rid IS NULL OR $parse_all)
              THEN from_json(body, $shape) END AS p
     FROM full_src
 ),
