@@ -546,11 +546,11 @@ class Ingest:
         numbers: list[int] = []
         for rec in sniff.iter_document_records(path):
             if rec.problem:
-                # The document breaks here: quarantine the rest as one record with the reason.
+                # A broken piece of the document: quarantined with its line; reading went on.
                 self._quarantine_one(p.report, rec.line, rec.problem, rec.text)
                 p.report.records_read += 1
                 p.report.quarantined += 1
-                break
+                continue
             texts.append(rec.text)
             numbers.append(rec.line)
         if texts:

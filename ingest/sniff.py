@@ -334,7 +334,8 @@ def iter_document_records(path: Path) -> Iterator[DocRecord]:
 
     Handles: a top-level array (or several back to back), a ``Records``/``records`` wrapper,
     back-to-back objects, and a single object (yielded as one record). A syntax error yields one
-    record with ``problem`` set and stops, since nothing after it can be trusted to align.
+    record with ``problem`` set for the broken piece; reading resumes at the next line that opens
+    an object, so the records after a corrupt one are not lost.
     """
     stream, _, _ = open_bytes(path)
     try:
@@ -348,14 +349,22 @@ def iter_document_records(path: Path) -> Iterator[DocRecord]:
     line = 1
     n = len(text)
     while True:
-        pos, line = _skip_ws(text, pos, line)
+        # Between records: whitespace, and the commas and brackets of an array being resynced.
+        pos, line = _skip_ws(text, pos, line, extra=",]")
         if pos >= n:
             return
         try:
             value, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
-            yield DocRecord(text[pos : pos + 2048], exc.lineno, f"invalid JSON: {exc.msg}")
-            return
+            if text[pos] == "[":  # a broken array: read its items one by one
+                pos, line = _skip_ws(text, pos + 1, line)
+                continue
+            resume = _RESYNC.search(text, max(exc.pos, pos + 1))
+            stop = resume.start() + 1 if resume else n
+            yield DocRecord(text[pos : min(stop, pos + 2048)], line, f"invalid JSON: {exc.msg}")
+            line += text.count("\n", pos, stop)
+            pos = stop
+            continue
         if isinstance(value, list):
             yield from _array_items(text, pos, line, decoder)
         elif isinstance(value, dict) and any(isinstance(value.get(k), list) for k in WRAPPER_KEYS):
@@ -364,6 +373,9 @@ def iter_document_records(path: Path) -> Iterator[DocRecord]:
             yield DocRecord(text[pos:end], line)
         line += text.count("\n", pos, end)
         pos = end
+
+
+_RESYNC = re.compile(r"\n[ \t]*\{")  # a line that opens an object: where reading resumes
 
 
 def _array_items(text: str, pos: int, line: int, decoder: json.JSONDecoder) -> Iterator[DocRecord]:

@@ -125,3 +125,22 @@ def test_blocks_never_split_a_line(tmp_path: Path) -> None:
     for block in sniff.iter_line_blocks(p, block_bytes=100):
         got.extend(block.lines.to_pylist())
     assert got == lines
+
+
+def test_a_corrupt_record_in_a_pretty_document_loses_nothing_after_it(tmp_path: Path) -> None:
+    records = [{"i": i, "s": "x"} for i in range(6)]
+    pretty = json.dumps(records, indent=2)
+    broken = pretty.replace('"i": 2,', '"i": 2,,', 1)  # one corrupt item in the middle
+    arr = tmp_path / "arr.json"
+    arr.write_text(broken)
+    recs = list(sniff.iter_document_records(arr))
+    good = [json.loads(r.text) for r in recs if r.problem is None]
+    bad = [r for r in recs if r.problem]
+    assert len(bad) == 1
+    assert bad[0].line == 10
+    assert good == [r for r in records if r["i"] != 2]
+    jq = tmp_path / "jq.json"
+    jq.write_text("\n".join(json.dumps(r, indent=2) for r in records).replace('"i": 4', '"i": 4 4'))
+    recs = list(sniff.iter_document_records(jq))
+    assert [json.loads(r.text)["i"] for r in recs if r.problem is None] == [0, 1, 2, 3, 5]
+    assert sum(1 for r in recs if r.problem) == 1
