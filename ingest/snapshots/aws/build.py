@@ -21,7 +21,6 @@ from ingest.snapshots.aws.evaluate import (
 from ingest.snapshots.aws.iam import holdings
 from ingest.snapshots.aws.inventory import secret_row
 from ingest.snapshots.aws.model import (
-    FileOutcome,
     SecretArn,
     SnapshotDoc,
     SnapshotResult,
@@ -29,6 +28,7 @@ from ingest.snapshots.aws.model import (
 )
 from ingest.snapshots.aws.principals import entity_type, principal_row
 from ingest.snapshots.aws.resource_policy import Directory
+from ingest.snapshots.model import finish_result
 
 _DEFAULT_KEYS = (None, "", "alias/aws/secretsmanager")
 
@@ -103,28 +103,7 @@ def _result(
     principals: list[dict[str, Any]],
     secrets: list[dict[str, Any]],
 ) -> SnapshotResult:
-    counts: dict[str, int] = {}
-    for row in (*grants, *principals, *secrets):
-        counts[row["origin_file"]] = counts.get(row["origin_file"], 0) + 1
-    per_file = {
-        f: FileOutcome(
-            kind, counts.get(f, 0), "; ".join(c.problems[f]) if f in c.problems else None
-        )
-        for f, kind in sorted(c.kinds.items())
-    }
-    return SnapshotResult(
-        grants=sorted(
-            grants,
-            key=lambda r: (
-                r["principal_id"],
-                r["resource"],
-                r["via"],
-                r["effect"],
-                r["condition"] or "",
-            ),
-        ),
-        principals=sorted(principals, key=lambda r: r["principal_id"]),
-        secrets=sorted(secrets, key=lambda r: r["secret_id"]),
-        per_file=per_file,
-        warnings=sorted(c.warnings),
-    )
+    return finish_result(
+        kinds=c.kinds, problems=c.problems, warnings=c.warnings,
+        grants=grants, principals=principals, secrets=secrets,
+    )  # fmt: skip

@@ -14,7 +14,6 @@ from ingest.snapshots.azure.collect import Collected, collect, newest
 from ingest.snapshots.azure.grants import PRINCIPAL_TYPES, GrantBuilder
 from ingest.snapshots.azure.inventory import SecretEntry, secret_row
 from ingest.snapshots.azure.model import (
-    FileOutcome,
     ObjectRef,
     SnapshotDoc,
     SnapshotResult,
@@ -22,6 +21,7 @@ from ingest.snapshots.azure.model import (
     as_utc,
 )
 from ingest.snapshots.azure.scopes import VaultInfo
+from ingest.snapshots.model import finish_result
 
 Rows = list[dict[str, Any]]
 
@@ -114,18 +114,13 @@ def _grant_order(row: dict[str, Any]) -> tuple[str, str, str, str, str]:
     return (row["store"], row["principal_id"], row["resource"], row["via"], row["condition"] or "")
 
 
+def _principal_order(row: dict[str, Any]) -> tuple[str, str]:
+    return (row["store"], row["principal_id"])
+
+
 def _result(c: Collected, grants: Rows, principals: Rows, secrets: Rows) -> SnapshotResult:
-    counts: dict[str, int] = {}
-    for row in (*grants, *principals, *secrets):
-        counts[row["origin_file"]] = counts.get(row["origin_file"], 0) + 1
-    per_file = {
-        f: FileOutcome(kind, counts.get(f, 0), "; ".join(c.problems.get(f, [])) or None)
-        for f, kind in sorted(c.kinds.items())
-    }
-    return SnapshotResult(
-        grants=sorted(grants, key=_grant_order),
-        principals=sorted(principals, key=lambda r: (r["store"], r["principal_id"])),
-        secrets=sorted(secrets, key=lambda r: r["secret_id"]),
-        per_file=per_file,
-        warnings=sorted(c.warnings),
-    )
+    return finish_result(
+        kinds=c.kinds, problems=c.problems, warnings=c.warnings,
+        grants=grants, principals=principals, secrets=secrets,
+        grant_order=_grant_order, principal_order=_principal_order,
+    )  # fmt: skip

@@ -12,8 +12,9 @@ from typing import Any
 from ingest.snapshots.gcp.collect import Collected, Policy, collect, newest
 from ingest.snapshots.gcp.grants import GrantBuilder, audit_warnings
 from ingest.snapshots.gcp.inventory import SecretMeta, secret_row
-from ingest.snapshots.gcp.model import FileOutcome, SnapshotDoc, SnapshotResult, as_utc, secret_id
+from ingest.snapshots.gcp.model import SnapshotDoc, SnapshotResult, as_utc, secret_id
 from ingest.snapshots.gcp.roles import CUSTOM_ROLE
+from ingest.snapshots.model import finish_result
 
 _BASIC = frozenset({"roles/owner", "roles/editor", "roles/viewer"})
 _NO_PROJECT = (
@@ -167,23 +168,18 @@ def _grant_order(row: dict[str, Any]) -> tuple[str, str, str, str]:
     return (row["principal_id"], row["resource"], row["via"], row["condition"] or "")
 
 
+def _principal_order(row: dict[str, Any]) -> tuple[str, str]:
+    return (row["store"], row["principal_id"])
+
+
 def _result(
     c: Collected,
     grants: list[dict[str, Any]],
     principals: list[dict[str, Any]],
     secrets: list[dict[str, Any]],
 ) -> SnapshotResult:
-    counts: dict[str, int] = {}
-    for row in (*grants, *principals, *secrets):
-        counts[row["origin_file"]] = counts.get(row["origin_file"], 0) + 1
-    per_file = {
-        f: FileOutcome(kind, counts.get(f, 0), "; ".join(c.problems.get(f, [])) or None)
-        for f, kind in sorted(c.kinds.items())
-    }
-    return SnapshotResult(
-        grants=sorted(grants, key=_grant_order),
-        principals=sorted(principals, key=lambda r: (r["store"], r["principal_id"])),
-        secrets=sorted(secrets, key=lambda r: r["secret_id"]),
-        per_file=per_file,
-        warnings=sorted(c.warnings),
-    )
+    return finish_result(
+        kinds=c.kinds, problems=c.problems, warnings=c.warnings,
+        grants=grants, principals=principals, secrets=secrets,
+        grant_order=_grant_order, principal_order=_principal_order,
+    )  # fmt: skip

@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ingest.snapshots.model import finish_result
 from ingest.snapshots.vault.assemble import Assembler
 from ingest.snapshots.vault.collect import Collected, collect, newest
 from ingest.snapshots.vault.inventory import secret_row
-from ingest.snapshots.vault.model import FileOutcome, SnapshotDoc, SnapshotResult, as_utc
+from ingest.snapshots.vault.model import SnapshotDoc, SnapshotResult, as_utc
 
 
 def build(docs: Sequence[SnapshotDoc], *, store: str) -> SnapshotResult:
@@ -52,28 +53,7 @@ def _result(
     principals: list[dict[str, Any]],
     secrets: list[dict[str, Any]],
 ) -> SnapshotResult:
-    counts: dict[str, int] = {}
-    for row in (*grants, *principals, *secrets):
-        counts[row["origin_file"]] = counts.get(row["origin_file"], 0) + 1
-    per_file = {
-        f: FileOutcome(
-            kind, counts.get(f, 0), "; ".join(c.problems[f]) if f in c.problems else None
-        )
-        for f, kind in sorted(c.kinds.items())
-    }
-    return SnapshotResult(
-        grants=sorted(
-            grants,
-            key=lambda r: (
-                r["principal_id"],
-                r["resource"],
-                r["via"],
-                r["effect"],
-                r["condition"] or "",
-            ),
-        ),
-        principals=sorted(principals, key=lambda r: r["principal_id"]),
-        secrets=sorted(secrets, key=lambda r: r["secret_id"]),
-        per_file=per_file,
-        warnings=sorted(c.warnings),
-    )
+    return finish_result(
+        kinds=c.kinds, problems=c.problems, warnings=c.warnings,
+        grants=grants, principals=principals, secrets=secrets,
+    )  # fmt: skip
