@@ -77,6 +77,10 @@ def conform(table_name: str, data: pa.Table) -> pa.Table:
     """Select, order and cast ``data`` to the declared table; refuse rows breaking the contract."""
     spec = lake_schema.load()[table_name]
     target = spec.arrow_schema(with_partitions=True)
+    # A source may leave out optional columns it never knows (they are null); required ones not.
+    for fld in target:
+        if fld.name not in data.column_names and fld.nullable:
+            data = data.append_column(fld, pa.nulls(data.num_rows, fld.type))
     missing = [n for n in target.names if n not in data.column_names]
     if missing:
         raise LakeError(f"{table_name}: rows lack declared columns {missing}")

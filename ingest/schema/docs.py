@@ -1,9 +1,13 @@
 """Render the lake schema (tables.yml) as the Markdown the README carries.
 
-``python -m ingest.schema.docs`` prints it; a test fails when the README's copy is stale.
+``python -m ingest.schema.docs`` prints it (``--write`` updates README.md); a test fails when the
+README's copy is stale.
 """
 
 from __future__ import annotations
+
+import sys
+from pathlib import Path
 
 from ingest import schema
 
@@ -32,5 +36,18 @@ def render() -> str:
     return "\n".join(parts) + "\n"
 
 
+def write_readme(readme: Path) -> None:
+    """Replace the generated section of ``readme`` with the current schema."""
+    text = readme.read_text(encoding="utf-8")
+    start = text.index(BEGIN)
+    end = text.index(END) + len(END) + 1
+    readme.write_text(text[:start] + render() + text[end:], encoding="utf-8")
+
+
 if __name__ == "__main__":
-    print(render(), end="")
+    # python -m ingest.schema.docs          print the section
+    # python -m ingest.schema.docs --write  update README.md in place
+    if "--write" in sys.argv[1:]:
+        write_readme(Path(__file__).resolve().parents[2] / "README.md")
+    else:
+        print(render(), end="")

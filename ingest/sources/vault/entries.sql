@@ -172,7 +172,10 @@ SELECT
     END AS source_ip,
     p.request.headers."user-agent"[1] AS user_agent,
     rid AS request_id,
-    CAST(NULL AS VARCHAR) AS session_id,
+    -- The token used (a login: the token it issued), as its audit HMAC: a leaked token hashed with
+    -- the audit device's key (sys/audit-hash) finds its events here. Never a log_raw clear token.
+    CASE WHEN starts_with(a.client_token, 'hmac-sha256:') THEN a.client_token
+         WHEN starts_with(ra.client_token, 'hmac-sha256:') THEN ra.client_token END AS session_id,
     CAST(NULL AS VARCHAR) AS parent_id,
     -- log_raw=true devices write tokens (and secret values) in clear: such rows get structural redaction.
     (coalesce(a.client_token, '') <> '' AND NOT starts_with(a.client_token, 'hmac-sha256:'))
