@@ -29,6 +29,7 @@ from ingest.errors import LakeError
 META_DIR = "_keytrail"
 MARKER = "lake.json"
 LAKE_FORMAT = 1
+BLOOM_NDV = 16_384
 ROW_GROUP_ROWS = 128 * 1024
 
 
@@ -44,10 +45,17 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def atomic_write_parquet(path: Path, table: pa.Table, plain: frozenset[str] = frozenset()) -> None:
+def atomic_write_parquet(
+    path: Path,
+    table: pa.Table,
+    plain: frozenset[str] = frozenset(),
+    bloom: frozenset[str] = frozenset(),
+) -> None:
     """Write ``table`` to ``path`` so that the file appears complete or not at all.
 
-    Columns in ``plain`` get neither a dictionary nor statistics (unique-per-row text).
+    Columns in ``plain`` get neither a dictionary nor statistics (unique-per-row text); columns
+    in ``bloom`` get a bloom filter per row group (sized for the distinct values one row group
+    of events holds; a fuller filter only raises its false-positive rate, never misses).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
@@ -60,6 +68,10 @@ def atomic_write_parquet(path: Path, table: pa.Table, plain: frozenset[str] = fr
             row_group_size=ROW_GROUP_ROWS,
             use_dictionary=rest,
             write_statistics=rest,
+            bloom_filter_options={
+                c: {"ndv": BLOOM_NDV, "fpp": 0.05} for c in bloom if c in table.column_names
+            }
+            or None,
         )
         fh.flush()
         os.fsync(fh.fileno())
@@ -193,8 +205,22 @@ class Lake:
             part = rows.drop_columns(list(spec.partition))
             self._counter += 1
             path = directory / f"{ingest_id}-{self._counter:05d}.parquet"
-            atomic_write_parquet(path, part, frozenset(c.name for c in spec.columns if c.plain))
+            atomic_write_parquet(
+                path,
+                part,
+                frozenset(c.name for c in spec.columns if c.plain),
+                frozenset(c.name for c in spec.columns if c.bloom),
+            )
             written.append(path)
+        return written
+
+    def replace(self, table: str, data: pa.Table, ingest_id: str) -> list[Path]:
+        """Write ``data`` as the whole of ``table`` (a derived table rebuilt by each run): the new
+        files are committed first, then the older ones are removed, so a reader never sees none."""
+        before = set(self.files(table))
+        written = self.write(table, data, ingest_id)
+        for old in before - set(written):
+            old.unlink()
         return written
 
 

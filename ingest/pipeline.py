@@ -30,7 +30,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ingest import sniff
+from ingest import rollups, sniff
 from ingest.errors import IngestError, UnknownFormat, UnreadableInput
 from ingest.lake import Lake, rows_to_table
 from ingest.redact import Redactor, load_or_create_key
@@ -463,6 +463,11 @@ class Ingest:
                     mine = [p for p in todo if p.report.kind == f"{snap.name}-snapshot"]
                     if mine:
                         self._run_snapshots(snap, mine)
+                if todo:
+                    # Derived tables: this run's rollups, then identities over everything.
+                    self._writer.drain()
+                    rollups.update_rollups(self.con, self.lake, self.ingest_id)
+                    rollups.rebuild_identities(self.con, self.lake, self.ingest_id)
                 self._write_quarantine()
                 finished = datetime.now(UTC)
                 self._write_ingest_log([p.report for p in todo], finished)

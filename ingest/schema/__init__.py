@@ -47,6 +47,7 @@ class Column:
     doc: str
     vocabulary: str | None = None
     plain: bool = False  # unique per row: no dictionary encoding, no statistics
+    bloom: bool = False  # looked up by equality across files: a Parquet bloom filter per row group
 
     @property
     def arrow_type(self) -> pa.DataType:
@@ -97,6 +98,7 @@ def _column(raw: dict[str, Any]) -> Column:
         doc=raw["doc"],
         vocabulary=raw.get("vocabulary"),
         plain=raw.get("encoding") == "plain",
+        bloom=raw.get("encoding") == "bloom",
     )
 
 

@@ -1,0 +1,148 @@
+"""Tables derived at ingest: access rollups and identity resolution.
+
+Whole-lake questions (every principal→secret pair with first/last seen, top secrets by distinct
+readers, daily volumes, per-principal baselines) would scan every event. Instead each ingest run
+aggregates the events *it* wrote, once, into ``rollup_pairs`` and ``rollup_daily`` (one file set
+per run; queries aggregate the partial rows again, which is exact for counts, min and max). Only
+``rollup_daily.secrets`` (distinct secrets) is per run: a day split across two runs counts each
+run's distinct set, and the column says so.
+
+``identities`` is rebuilt after every run from the rollups and the principals snapshots: one row
+per (source, principal_id), mapped to one person or workload across managers:
+
+1. An e-mail address in the snapshot's ``email``, the principal's name or its id (GCP and Azure
+   users, 1Password and Doppler users, Vault OIDC display names such as ``oidc-alice@acme.example``)
+   → ``email:<address>``. A principal seen under two or more addresses (a shared AWS role whose
+   sessions carry each user's address) is not resolved: one principal must not become one person.
+2. A Kubernetes service account ``system:serviceaccount:<ns>:<name>`` → ``k8s-sa:<ns>/<name>``.
+3. Otherwise the identity is the principal itself: ``<source>:<principal_id>``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from ingest import schema as lake_schema
+from ingest.lake import Lake
+
+VAULT_PREFIX = "(oidc|jwt|ldap|userpass|okta|github|saml|radius)"
+EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+
+
+def _read(lake: Lake, table: str, files: list[Path] | None = None) -> str | None:
+    """A read_parquet() expression over ``files`` (default: all of ``table``), or None."""
+    files = lake.files(table) if files is None else files
+    if not files:
+        return None
+    spec = lake_schema.load()[table]
+    types = ", ".join(
+        f"'{k}': {lake_schema.DUCKDB_TYPES[spec.column(k).type]}" for k in spec.partition
+    )
+    listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+    hive = f", hive_partitioning = true, hive_types = {{{types}}}" if spec.partition else ""
+    return f"read_parquet([{listed}], union_by_name = true{hive})"
+
+
+def update_rollups(con: duckdb.DuckDBPyConnection, lake: Lake, ingest_id: str) -> int:
+    """Aggregate the events written by ``ingest_id`` into the rollup tables; returns their count."""
+    mine = [f for f in lake.files("events") if f.name.startswith(ingest_id + "-")]
+    src = _read(lake, "events", mine)
+    if src is None:
+        return 0
+    params = {"ingest_id": ingest_id}
+    pairs = con.sql(
+        f"""
+        SELECT source, store, principal_id, any_value(principal_name) AS principal_name,
+            any_value(principal_type) AS principal_type, secret_id, action, outcome,
+            count(*) AS events, min(event_time) AS first_seen, max(event_time) AS last_seen,
+            $ingest_id AS ingest_id
+        FROM {src}
+        GROUP BY source, store, principal_id, secret_id, action, outcome
+        ORDER BY source, secret_id, principal_id
+        """,
+        params=params,
+    ).to_arrow_table()
+    daily = con.sql(
+        f"""
+        SELECT source, store, event_date, principal_id, action, outcome, count(*) AS events,
+            count(DISTINCT secret_id) AS secrets, $ingest_id AS ingest_id
+        FROM {src}
+        GROUP BY source, store, event_date, principal_id, action, outcome
+        ORDER BY source, event_date, principal_id
+        """,
+        params=params,
+    ).to_arrow_table()
+    lake.write("rollup_pairs", pairs, ingest_id, presorted=True)
+    lake.write("rollup_daily", daily, ingest_id, presorted=True)
+    return int(pairs.num_rows + daily.num_rows)
+
+
+def rebuild_identities(con: duckdb.DuckDBPyConnection, lake: Lake, ingest_id: str) -> int:
+    """Recompute ``identities`` from the rollups and principals; returns its row count."""
+    parts = []
+    pairs = _read(lake, "rollup_pairs")
+    if pairs is not None:
+        parts.append(
+            f"SELECT DISTINCT source, principal_id, principal_name AS name, CAST(NULL AS VARCHAR) "
+            f"AS email, principal_type FROM {pairs} WHERE principal_id IS NOT NULL"
+        )
+    principals = _read(lake, "principals")
+    if principals is not None:
+        parts.append(
+            f"SELECT source, principal_id, name, email, principal_type FROM {principals} "
+            "WHERE principal_id IS NOT NULL"
+        )
+    if not parts:
+        return 0
+    table: pa.Table = con.sql(
+        f"""
+        WITH seen AS ({" UNION ALL ".join(parts)}),
+        emails AS (
+            -- Vault display names are '<auth mount>-<alias>': the alias is the address.
+            SELECT source, principal_id,
+                lower(coalesce(
+                    nullif(regexp_extract(email, '{EMAIL}'), ''),
+                    nullif(regexp_extract(CASE WHEN source = 'vault'
+                        THEN regexp_replace(name, '^{VAULT_PREFIX}-', '') ELSE name END,
+                        '{EMAIL}'), ''),
+                    regexp_extract(principal_id, '{EMAIL}'))) AS address
+            FROM seen
+        ),
+        per_principal AS (
+            SELECT s.source, s.principal_id,
+                any_value(s.name ORDER BY s.name NULLS LAST) AS principal_name,
+                -- a snapshot's type beats 'unknown' from a log
+                any_value(s.principal_type ORDER BY s.principal_type = 'unknown')
+                    AS principal_type,
+                list_distinct(list(e.address) FILTER (WHERE e.address <> '')) AS addresses
+            FROM seen s
+            JOIN emails e USING (source, principal_id)
+            GROUP BY ALL
+        )
+        SELECT source, principal_id, principal_name,
+            CASE WHEN len(addresses) = 1 THEN 'email:' || addresses[1]
+                 WHEN starts_with(principal_id, 'system:serviceaccount:')
+                     THEN 'k8s-sa:' || split_part(principal_id, ':', 3) || '/'
+                          || split_part(principal_id, ':', 4)
+                 ELSE source || ':' || principal_id END AS identity_id,
+            CASE WHEN len(addresses) = 1 THEN addresses[1]
+                 ELSE coalesce(principal_name, principal_id) END AS identity_name,
+            principal_type AS identity_type,
+            CASE WHEN len(addresses) = 1 THEN 'e-mail address ' || addresses[1]
+                 WHEN len(addresses) > 1
+                     THEN 'not resolved: ' || len(addresses) || ' addresses ('
+                          || array_to_string(list_sort(addresses)[1:3], ', ') || ')'
+                 WHEN starts_with(principal_id, 'system:serviceaccount:')
+                     THEN 'Kubernetes service account name'
+                 ELSE 'no link: the principal itself' END AS evidence,
+            $ingest_id AS ingest_id
+        FROM per_principal
+        ORDER BY identity_id, source, principal_id
+        """,
+        params={"ingest_id": ingest_id},
+    ).to_arrow_table()
+    lake.replace("identities", table, ingest_id)
+    return int(table.num_rows)
