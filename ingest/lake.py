@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 from collections.abc import Iterator
@@ -29,6 +30,11 @@ from ingest.errors import LakeError
 META_DIR = "_keytrail"
 MARKER = "lake.json"
 LAKE_FORMAT = 1
+# _keytrail/schemas/<table>.<hash>: one marker per file schema a table's files were written with
+# (noted before the file appears). One marker equal to today's schema lets readers skip
+# union_by_name, which opens every file footer at bind time. Lakes older than the markers have no
+# such directory and are always read by name.
+SCHEMAS = "schemas"
 BLOOM_NDV = 16_384
 ROW_GROUP_ROWS = 128 * 1024
 
@@ -139,7 +145,7 @@ class Lake:
                 f"{root} exists, is not empty and is not a keytrail lake",
                 hint="choose an empty or new directory for --lake",
             )
-        (root / META_DIR).mkdir(parents=True, exist_ok=True)
+        (root / META_DIR / SCHEMAS).mkdir(parents=True, exist_ok=True)
         marker = root / META_DIR / MARKER
         tmp = marker.with_suffix(".tmp")
         tmp.write_text(json.dumps({"format": LAKE_FORMAT}) + "\n", encoding="utf-8")
@@ -172,6 +178,19 @@ class Lake:
             finally:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
+    def uniform_schema(self, table: str) -> bool:
+        """Every file of ``table`` has the declared schema of today (readers may skip union)."""
+        marks = self.meta_dir / SCHEMAS
+        if not marks.is_dir():
+            return False
+        seen = {p.name for p in marks.glob(f"{table}.*")}
+        return seen <= {f"{table}.{_schema_hash(table)}"}
+
+    def _note_schema(self, table: str) -> None:
+        marks = self.meta_dir / SCHEMAS
+        if marks.is_dir():
+            (marks / f"{table}.{_schema_hash(table)}").touch()
+
     def files(self, table: str, **partition: str) -> list[Path]:
         """Committed Parquet files of ``table``, optionally within one partition prefix."""
         spec = lake_schema.load()[table]
@@ -195,6 +214,7 @@ class Lake:
             return []
         spec = lake_schema.load()[table]
         data = conform(table, data)
+        self._note_schema(table)
         written: list[Path] = []
         for values, rows in _partitions(data, spec.partition):
             directory = self.table_dir(table)
@@ -222,6 +242,12 @@ class Lake:
         for old in before - set(written):
             old.unlink()
         return written
+
+
+def _schema_hash(table: str) -> str:
+    schema = lake_schema.load()[table].arrow_schema(with_partitions=False)
+    text = ",".join(f"{f.name}:{f.type}" for f in schema)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def _partitions(

@@ -35,11 +35,13 @@ def view_sql(lake: Lake, table: str) -> str:
     hive_types = ", ".join(
         f"'{k}': {lake_schema.DUCKDB_TYPES[spec.column(k).type]}" for k in spec.partition
     )
-    pattern = _sql_literal(str(lake.table_dir(table) / "**" / "*.parquet"))
-    opts = "union_by_name = true"
+    # The files committed when the connection opened, listed (no glob per query); by name only
+    # when files of older schemas are among them (union_by_name reads every footer at bind).
+    listed = "[" + ", ".join(_sql_literal(str(f)) for f in files) + "]"
+    opts = "union_by_name = false" if lake.uniform_schema(table) else "union_by_name = true"
     if spec.partition:
         opts += f", hive_partitioning = true, hive_types = {{{hive_types}}}"
-    return f"SELECT {cols} FROM read_parquet({pattern}, {opts})"
+    return f"SELECT {cols} FROM read_parquet({listed}, {opts})"
 
 
 def connect(root: Path, *, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
