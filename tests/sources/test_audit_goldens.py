@@ -21,8 +21,8 @@ SOURCES = Path(__file__).resolve().parents[2] / "ingest" / "sources"
 EVENT_COLUMNS = (
     "event_time", "source", "store", "action", "delete_kind", "source_action", "outcome", "error",
     "principal_id", "principal_name", "principal_type", "credential_id", "auth_method", "secret_id",
-    "secret_version", "secret_name", "value_returned", "lease_id", "policies", "source_ip", "user_agent",
-    "request_id", "session_id", "parent_id", "origin_line",
+    "secret_version", "secret_name", "value_returned", "lease_id", "policies", "source_ip",
+    "user_agent", "request_id", "session_id", "parent_id", "origin_line",
 )  # fmt: skip
 
 
