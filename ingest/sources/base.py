@@ -100,6 +100,8 @@ def take_raw(events: pa.Table, text: pa.Array) -> pa.Array:
         return override
     idx = pc.fill_null(events.column("bidx").combine_chunks(), 0)
     taken = pc.take(text, idx) if len(text) else pa.nulls(len(idx), pa.string())
+    if override.null_count == len(override):  # the common case: no record differs from its line
+        return taken
     return pc.if_else(pc.is_null(override), taken, override)
 
 
@@ -113,7 +115,7 @@ FROM (
     SELECT rowid AS r, file_idx, event_id, event_time, skip_reason,
         row_number() OVER (PARTITION BY event_id ORDER BY file_idx, line) AS nth
     FROM entries
-    WHERE quarantine_reason IS NULL
+    WHERE quarantine_reason IS NULL $heads_only
 )
 """
 
@@ -127,6 +129,14 @@ class SqlAdapter:
     ``skip_reason`` (records outside scope), ``event_id``, every events column except ``source``,
     ``event_date``, ``raw``, ``origin_*`` and ``ingest_id``, and ``log_raw``. Duplicates (same
     ``event_id``) within a block are settled here, across blocks and runs by the pipeline.
+
+    ``fan_out=True``: one record may become several events (a Doppler secret read lists every
+    secret it returned). The mapping then returns one row per event plus ``fan_head``: true on
+    exactly one row per line, which stands for the record. Dispositions stay one per record
+    (so ``records_read = events_written + ...`` still counts records, as for snapshot documents,
+    whose rows are reported per file): the head's ``event_id`` is the record's dedupe key, a
+    duplicate or skipped record drops all its rows, a record with ``quarantine_reason`` or
+    ``skip_reason`` (set on every row of the record) is kept as its head row only.
     """
 
     def __init__(
@@ -137,29 +147,42 @@ class SqlAdapter:
         *,
         source: str,
         mapping_sql: str,
+        fan_out: bool = False,
     ) -> None:
         self.con = con
         self.store = store
         self.redactor = redactor
         self.source = source
         self.mapping_sql = mapping_sql
+        self.fan_out = fan_out
         self.text: pa.Array = pa.array([], pa.string())
 
     def feed(self, file_idx: int | pa.Array, lines: pa.Array, line_numbers: pa.Array) -> pa.Table:
         self.text = lines
         con = self.con
         con.register("batch", chunked_batch(file_idx, lines, line_numbers))
+        # Fan-out: every row of one record carries the record's ``bidx`` as a real ``rowid``
+        # column (DuckDB lets a column of that name shadow the row id), so the pipeline's join of
+        # ``disp.r`` on ``entries.rowid`` brings all of a record's events along with its one
+        # disposition row. A quarantined or skipped record keeps only its head row.
+        sql = (
+            "SELECT bidx AS rowid, * FROM (" + self.mapping_sql + ") "
+            "WHERE fan_head OR (quarantine_reason IS NULL AND skip_reason IS NULL)"
+            if self.fan_out
+            else self.mapping_sql
+        )
         try:
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE entries AS {self.mapping_sql}", {"store": self.store}
-            )
+            con.execute(f"CREATE OR REPLACE TEMP TABLE entries AS {sql}", {"store": self.store})
         finally:
             con.unregister("batch")
         bad = con.sql(
             "SELECT file_idx, line, quarantine_reason AS reason, original AS raw "
             "FROM entries WHERE quarantine_reason IS NOT NULL"
         ).to_arrow_table()
-        con.execute(f"CREATE OR REPLACE TEMP TABLE disp AS {DISPOSITION_SQL}")
+        heads = "AND fan_head" if self.fan_out else ""
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE disp AS " + DISPOSITION_SQL.replace("$heads_only", heads)
+        )
         return bad
 
     def finish(self) -> bool:
@@ -169,4 +192,14 @@ class SqlAdapter:
         return take_raw(events, self.text)
 
     def postprocess(self, events: pa.Table) -> pa.Table:
-        return events.drop_columns(["log_raw"])
+        if not self.fan_out:
+            return events.drop_columns(["log_raw"])
+        # The events of one record may fall on other days than its head (an API page of
+        # entries): each row's partition date comes from its own time, order kept for the writer.
+        events = events.drop_columns(["log_raw", "rowid", "fan_head"])
+        idx = events.schema.get_field_index("event_date")
+        days = pc.cast(events.column("event_time"), pa.date32())
+        events = events.set_column(idx, "event_date", days)
+        return events.sort_by(
+            [("event_date", "ascending"), ("secret_id", "ascending"), ("event_time", "ascending")]
+        )

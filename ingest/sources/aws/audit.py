@@ -213,7 +213,9 @@ class CloudTrailAudit(SqlAdapter):
             "SELECT file_idx, line, quarantine_reason AS reason, original AS raw "
             "FROM entries WHERE quarantine_reason IS NOT NULL"
         ).to_arrow_table()
-        con.execute(f"CREATE OR REPLACE TEMP TABLE disp AS {DISPOSITION_SQL}")
+        # One disposition per record: no fan-out rows here (the placeholder is for SqlAdapter's).
+        disp = DISPOSITION_SQL.replace("$heads_only", "")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE disp AS {disp}")
         return bad
 
     def postprocess(self, events: pa.Table) -> pa.Table:
