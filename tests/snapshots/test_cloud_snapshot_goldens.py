@@ -21,7 +21,7 @@ from ingest.snapshots import SNAPSHOT_SOURCES
 from ingest.snapshots.goldens import EXPECTED, render
 
 TABLES = ("grants", "principals", "secrets")
-MIN_CASES = {"gcp": 8, "azure": 6, "k8s": 7, "doppler": 3}
+MIN_CASES = {"gcp": 8, "azure": 6, "onepassword": 5, "k8s": 7, "doppler": 3}
 
 
 def _regen(source: str) -> ModuleType:
