@@ -30,7 +30,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ingest import rollups, sniff
+from ingest import rollups, scanners, sniff
 from ingest.errors import IngestError, UnknownFormat, UnreadableInput
 from ingest.lake import Lake, rows_to_table
 from ingest.redact import Redactor, load_or_create_key
@@ -159,13 +159,20 @@ def file_sha256(path: Path) -> str:
 
 
 def detect(path: Path, shaped: sniff.Sniffed, forced: str | None) -> tuple[str, str]:
-    """Return (source, kind) of a file, kind being ``audit``, ``snapshot`` or ``empty``."""
-    if forced and forced not in SOURCES:
+    """Return (source, kind) of a file, kind being ``audit``, ``snapshot``, ``report`` (a
+    secret-scanner report) or ``empty``."""
+    known = (*SOURCES, *scanners.NAMES)
+    if forced and forced not in known:
         raise UnknownFormat(
-            f"unknown --source {forced!r}", hint=f"known sources: {', '.join(SOURCES)}"
+            f"unknown --source {forced!r}", hint=f"known sources: {', '.join(known)}"
         )
     if shaped.shape == "empty":
         return forced or "", "empty"
+    # Scanner reports first: their recognisers need keys no log or snapshot has, and CSV and
+    # text reports are not JSON at all. A forced scanner reads the file whatever it holds.
+    scanner = scanners.recognise(path, shaped, forced)
+    if scanner or forced in scanners.NAMES:
+        return scanner or str(forced), "report"
     audits = [a for a in AUDIT_SOURCES if forced in (None, a.name)]
     # A snapshot saved on one line (json.dump, some CLIs) sniffs as JSON lines: offer it too.
     wrapped = sniff.opens_with_records(shaped.head)  # {"Records":[...]}: never a snapshot
@@ -194,7 +201,7 @@ def detect(path: Path, shaped: sniff.Sniffed, forced: str | None) -> tuple[str, 
             "audit",
         )  # the adapter quarantines what is not one of its records, with reasons
     raise UnknownFormat(
-        f"no source recognises this file (known: {', '.join(SOURCES)})",
+        f"not recognised: no source recognises this file (known: {', '.join(known)})",
         file=str(path),
         hint="pass --source NAME if it is one, or remove it from the input",
     )
@@ -386,8 +393,11 @@ class Ingest:
         store: str | None = None,
         progress: Progress | None = None,
         block_bytes: int = sniff.BLOCK_BYTES,
+        vault_hmac_key: str | None = None,
     ) -> None:
         self.lake = lake
+        # Scanner reports: a leaked Vault token's audit HMAC (never written anywhere).
+        self.vault_hmac_key = vault_hmac_key or os.environ.get(scanners.VAULT_KEY_ENV) or None
         self.forced_source = source
         self.store = store  # None: each source names its instance (or uses its default)
         self.progress = progress
@@ -463,6 +473,7 @@ class Ingest:
                     mine = [p for p in todo if p.report.kind == f"{snap.name}-snapshot"]
                     if mine:
                         self._run_snapshots(snap, mine)
+                self._run_reports([p for p in todo if p.report.kind.endswith("-report")])
                 if todo:
                     # Derived tables: this run's rollups, then identities over everything.
                     self._writer.drain()
@@ -727,6 +738,47 @@ class Ingest:
         self.lake.write(table, data, self.ingest_id)
         return dict(_count_by(data, "origin_file"))
 
+    # -- scanner reports --------------------------------------------------------------------
+    def _run_reports(self, planned: list[_Planned]) -> None:
+        """Scanner reports → ``leaks``: every finding is a row, a duplicate (a leak id already
+        in the lake or met earlier in this run), quarantined, or skipped (log lines)."""
+        if not planned:
+            return
+        ctx = scanners.Context(self.redactor, self.vault_hmac_key)
+        have = self._leak_ids()
+        for p in planned:
+            rep = p.report
+            if not rep.sha256:
+                rep.sha256 = file_sha256(rep.path)
+            result = scanners.parse_report(rep.source, rep.path, ctx)
+            rep.records_read = result.records
+            for problem in result.problems:
+                self._quarantine_one(rep, problem.line, problem.reason, problem.text)
+            rep.quarantined = len(result.problems)
+            rep.skipped = sum(result.skipped.values())
+            rep.skipped_reasons.update(result.skipped)
+            fresh = []
+            for row in result.rows:
+                if row["leak_id"] in have:
+                    rep.duplicates += 1
+                    continue
+                have.add(row["leak_id"])
+                fresh.append({**row, "origin_file": str(rep.path), "ingest_id": self.ingest_id})
+            rep.events_written = len(fresh)
+            if fresh:
+                self.lake.write("leaks", rows_to_table("leaks", fresh), self.ingest_id)
+            rep.status = "ingested"
+            rep.note = f"{len(fresh)} leaks" if fresh else "no new leaks"
+
+    def _leak_ids(self) -> set[str]:
+        files = self.lake.files("leaks")
+        if not files:
+            return set()
+        rel = self.con.sql(
+            "SELECT leak_id FROM read_parquet($f)", params={"f": [str(f) for f in files]}
+        )
+        return {str(v) for v in rel.to_arrow_table().column(0).to_pylist()}
+
     # -- quarantine and ingest_log ----------------------------------------------------------
     def _add_quarantine(
         self, bad: pa.Table, reports: list[FileReport], origin: pa.Array, source: str
@@ -817,7 +869,9 @@ class Ingest:
                 "file_sha256": r.sha256,
                 "bytes": r.bytes,
                 "source": r.source or "unknown",
-                "kind": "snapshot" if r.kind.endswith("snapshot") else "audit",
+                "kind": r.kind.rsplit("-", 1)[-1]
+                if r.kind.endswith(("snapshot", "report"))
+                else "audit",
                 "records_read": r.records_read,
                 "events_written": r.events_written,
                 "merged": r.merged,
@@ -865,6 +919,12 @@ def run_ingest(
     source: str | None = None,
     store: str | None = None,
     progress: Progress | None = None,
+    vault_hmac_key: str | None = None,
 ) -> RunReport:
+    """Ingest ``paths`` into the lake at ``lake_root``. ``vault_hmac_key`` (else
+    ``$KEYTRAIL_VAULT_HMAC_KEY``) is the Vault audit device's HMAC key: with it a leaked Vault
+    token in a scanner report gets the ``hmac-sha256:`` id its audit entries carry."""
     lake = Lake.open(lake_root, create=True)
-    return Ingest(lake, source=source, store=store, progress=progress).run(paths)
+    return Ingest(
+        lake, source=source, store=store, progress=progress, vault_hmac_key=vault_hmac_key
+    ).run(paths)

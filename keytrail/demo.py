@@ -1,8 +1,7 @@
 """``make demo``: build the lake from sample_data/ and walk an analyst through the Acme incident.
 
-The questions below are the ones an analyst asks first. Until the query catalogue exists they are
-written here, as bound-parameter SQL over the read-only lake; each will move to a named catalogue
-query (queries/forensic/) and this walk-through will call them by id.
+Every question is a named catalogue query (queries/forensic/), run exactly as
+``keytrail query NAME --param ...`` runs it; the story is in sample_data/README.md.
 """
 
 from __future__ import annotations
@@ -12,160 +11,234 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import duckdb
 from rich.panel import Panel
 
 from ingest.lake import is_lake
-from ingest.pipeline import run_ingest
+from ingest.pipeline import RunReport, run_ingest
 from keytrail.report import console_for, ingest_table, rows_table
+from queries import catalogue
 from queries.lake import connect
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
-STORE = "acme-prod"
-SECRET = f"vault://{STORE}/secret/payments/db"
+# The audit device key of the sample Vault (fake): with it the leaked token in the TruffleHog
+# report gets the HMAC id the audit log carries. See sample_data/make_vault_sample.py.
+VAULT_HMAC_KEY = "acme-demo-audit-hmac-key"
+WEEK = {"from": "2026-11-13T00:00:00Z", "to": "2026-11-20T00:00:00Z"}
+NIGHT = {"from": "2026-11-18T00:00:00Z", "to": "2026-11-18T07:00:00Z"}
+# (inputs, --store): logs that do not name their instance get the cluster's name.
+RUNS: tuple[tuple[tuple[str, ...], str | None], ...] = (
+    (("vault", "scanners"), "acme-prod"),
+    (("k8s",), "acme-prod-eks"),
+    (("onepassword",), "acme.1password.com"),
+    (("doppler", "aws", "gcp", "azure"), None),
+)
 
 out = console_for()
 
 
-def _ask(
-    con: Any, title: str, why: str, sql: str, params: dict[str, Any] | None = None
-) -> list[Any]:
-    rel = con.sql(sql, params=params or {})
-    columns: list[str] = list(rel.columns)
-    rows: list[Any] = rel.fetchall()
+def _show(title: str, why: str, columns: list[str], rows: list[Any]) -> None:
     out.print()
     out.print(Panel(why, title=f"[bold]{title}[/]", title_align="left", expand=False))
     out.print(rows_table(columns, rows) if rows else "[italic]no rows[/]")
+
+
+def ask(
+    con: duckdb.DuckDBPyConnection,
+    query_id: str,
+    why: str,
+    params: dict[str, Any] | None = None,
+    columns: list[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Run a catalogue query, print the chosen columns, return all rows as dicts."""
+    query = catalogue.get(query_id)
+    rel = catalogue.run(con, query, params or {})
+    names = list(rel.columns)
+    rows = [dict(zip(names, r, strict=True)) for r in rel.fetchall()]
+    shown = columns or names
+    given = " ".join(f"--param {k}={v}" for k, v in (params or {}).items())
+    _show(
+        f"{query.title}   [dim]keytrail query {query_id} {given}[/]",
+        why,
+        shown,
+        [tuple(r[c] for c in shown) for r in rows],
+    )
     return rows
 
 
-def run(lake: Path) -> None:
+def sql(con: duckdb.DuckDBPyConnection, title: str, why: str, text: str) -> list[Any]:
+    rel = con.sql(text)
+    rows = rel.fetchall()
+    _show(title, why, list(rel.columns), rows)
+    return rows
+
+
+def build(lake: Path) -> list[RunReport]:
     if lake.exists():
         if not is_lake(lake):
             raise SystemExit(f"{lake} exists and is not a keytrail lake; pick another --lake")
         shutil.rmtree(lake)  # the demo lake is rebuilt from sample_data every time
-    out.rule("[bold]keytrail demo: Acme Widgets, one week of Vault")
-    out.print(f"Building the lake at {lake} from {SAMPLE / 'vault'} (store {STORE}) …")
-    report = run_ingest([SAMPLE / "vault"], lake, store=STORE)
-    out.print(ingest_table(report))
-    con = connect(lake)
+    reports = []
+    for dirs, store in RUNS:
+        paths = [SAMPLE / d for d in dirs]
+        label = ", ".join(dirs) + (f" (--store {store})" if store else "")
+        out.print(f"Ingesting {label} …")
+        reports.append(run_ingest(paths, lake, store=store, vault_hmac_key=VAULT_HMAC_KEY))
+    return reports
 
-    _ask(
-        con,
-        "What the lake holds",
-        "Rows per table, straight from the Parquet files.",
-        """
-        SELECT 'events' AS "table", count(*) AS rows FROM events
-        UNION ALL SELECT 'grants', count(*) FROM grants
-        UNION ALL SELECT 'principals', count(*) FROM principals
-        UNION ALL SELECT 'secrets', count(*) FROM secrets
-        UNION ALL SELECT 'quarantine', count(*) FROM quarantine
-        UNION ALL SELECT 'ingest_log', count(*) FROM ingest_log""",
-    )
-    _ask(
+
+def run(lake: Path) -> None:
+    out.rule("[bold]keytrail demo: Acme Widgets, one week across seven managers")
+    reports = build(lake)
+    for report in reports:
+        out.print(ingest_table(report))
+    con = connect(lake)
+    sql(
         con,
         "Ingest health",
-        "Every input line is an event, folded into one, a duplicate, or quarantined with a reason.",
+        "Every input record is an event, folded into one, a duplicate, skipped (out of scope) or "
+        "quarantined with a reason. Per source:",
         """
-        SELECT origin_file, origin_line, reason FROM quarantine
-        ORDER BY origin_file, origin_line""",
+        SELECT source, kind, count(*) AS files, sum(records_read) AS records,
+               sum(events_written) AS written, sum(merged) AS merged,
+               sum(duplicates) AS duplicates, sum(quarantined) AS quarantined,
+               sum(skipped) AS skipped
+        FROM ingest_log GROUP BY ALL ORDER BY source, kind""",
     )
-    _ask(
+    sql(
         con,
-        "Activity per day",
-        "Reads, denials and logins per UTC day.",
-        """
-        SELECT event_date AS day,
-               count(*) FILTER (WHERE action = 'read') AS reads,
-               count(*) FILTER (WHERE outcome = 'denied') AS denied,
-               count(*) FILTER (WHERE action = 'login') AS logins,
-               count(DISTINCT principal_id) AS principals
-        FROM events GROUP BY ALL ORDER BY day""",
+        "Quarantined records",
+        "Nothing is dropped silently: here is what could not be used, and why.",
+        "SELECT origin_file, origin_line, reason FROM quarantine ORDER BY ALL",
     )
-    _ask(
+    ask(con, "daily-volume", "How much each manager logged per day (rollup, whole lake).")
+
+    out.rule("[bold]1. A token leaked in a CI job log")
+    leaks = ask(
         con,
-        "Who read payments/db?",
-        f"Every principal that read {SECRET}, how often and from where.",
-        """
-        SELECT principal_name, principal_type, count(*) AS reads,
-               min(event_time) AS first_read, max(event_time) AS last_read,
-               list(DISTINCT source_ip ORDER BY source_ip) AS from_ips
-        FROM events WHERE secret_id = $secret AND action = 'read' AND outcome = 'success'
-        GROUP BY ALL ORDER BY reads DESC""",
-        {"secret": SECRET},
+        "accessed-after-leak",
+        "Secret scanners found credentials; were they used after they were found?",
+        {"since": "2026-11-01T00:00:00Z"},
+        [
+            "scanner",
+            "rule",
+            "detected_time",
+            "matched_by",
+            "successes",
+            "denied",
+            "first_use",
+            "last_use",
+            "source_ips",
+            "conclusion",
+        ],
     )
-    leaks = _ask(
-        con,
-        "Night-time reads from an address the principal never used before",
-        "For each principal, addresses first seen after the first day, used between "
-        "20:00 and 07:00 UTC.",
-        """
-        WITH firsts AS (
-            SELECT principal_id, source_ip, min(event_time) AS first_seen
-            FROM events WHERE source_ip IS NOT NULL GROUP BY ALL
-        )
-        SELECT e.principal_name, e.credential_id, e.source_ip, min(e.event_time) AS first_event,
-               count(*) FILTER (WHERE e.action = 'read' AND e.outcome = 'success') AS reads,
-               count(*) FILTER (WHERE e.outcome = 'denied') AS denied
-        FROM events e JOIN firsts f USING (principal_id, source_ip)
-        WHERE (hour(e.event_time) >= 20 OR hour(e.event_time) < 7)
-          AND f.first_seen > (SELECT min(event_time) FROM events) + INTERVAL 1 DAY
-        GROUP BY ALL ORDER BY first_event""",
-    )
-    if leaks:
-        credential = leaks[0][1]
-        _ask(
+    leak = next((r for r in leaks if r.get("source") == "trufflehog"), None)
+    if leak is not None and leak.get("leak_id"):
+        ask(
             con,
-            "What did that credential touch?",
-            "Every event made with the same Vault "
-            f"token accessor ({credential[:24]}…), issued at the CI login before.",
-            """
-            SELECT event_time, source_ip, action, outcome, secret_id, source_action
-            FROM events WHERE credential_id = $credential ORDER BY event_time""",
-            {"credential": credential},
+            "credential-blast-radius",
+            "Everything the leaked Vault token did after the leak, across managers.",
+            {"leak": leak["leak_id"]},
+            [
+                "source",
+                "secret_id",
+                "action",
+                "successes",
+                "denied",
+                "first_time",
+                "last_time",
+                "source_ips",
+            ],
         )
-    _ask(
+    ask(
         con,
-        "Who may read payments/db, and who did?",
-        "Grants from the policy snapshots "
-        "against reads in the audit log: the CI roles hold read on every secret via ci-deploy.",
+        "new-source-ip",
+        "Principals using an address they never used before: 203.0.113.77, at night, in Vault "
+        "and in Kubernetes.",
+        {**NIGHT, "lookback": "5d"},
+        [
+            "identity_id",
+            "source_ip",
+            "first_seen",
+            "events",
+            "successes",
+            "denied",
+            "secrets",
+            "known_ips_before",
+        ],
+    )
+    ask(
+        con,
+        "principal-activity",
+        "The CI runner's Kubernetes service account listed every Secret in the cluster.",
+        {"principal": "system:serviceaccount:ci:runner", **NIGHT},
+        ["event_time", "source_ip", "action", "outcome", "secret_id", "user_agent"],
+    )
+
+    out.rule("[bold]2. Who may read payments/db, and who did?")
+    ask(
+        con,
+        "access-pairs",
+        "Everyone who ever read a payments secret, across managers (rollup, whole lake).",
+        {"secret_prefix": "vault://acme-prod/secret/payments/"},
+        [
+            "identity_id",
+            "principal_name",
+            "secret_id",
+            "reads",
+            "failed_or_denied",
+            "first_seen",
+            "last_seen",
+        ],
+    )
+    sql(
+        con,
+        "Granted vs used (Vault)",
+        "Who may read payments/db per the policies, against who did per the logs "
+        "(rollup_pairs): the CI roles hold read on every secret through ci-deploy.",
         """
         WITH may AS (
             SELECT DISTINCT principal_id, principal_type, via, resource FROM grants
-            WHERE effect = 'allow' AND list_contains(actions, 'read')
-              AND ($secret LIKE replace(replace(resource, '*', '%'), '+', '%')
-                   OR resource = $secret)
+            WHERE source = 'vault' AND effect = 'allow' AND list_contains(actions, 'read')
+              AND 'vault://acme-prod/secret/payments/db'
+                  LIKE replace(replace(resource, '*', '%'), '+', '%')
         ), did AS (
-            SELECT principal_id, count(*) AS reads FROM events
-            WHERE secret_id = $secret AND action = 'read' AND outcome = 'success' GROUP BY ALL
+            SELECT principal_id, sum(events)::BIGINT AS reads FROM rollup_pairs
+            WHERE secret_id = 'vault://acme-prod/secret/payments/db' AND action = 'read'
+              AND outcome = 'success' GROUP BY ALL
         )
         SELECT m.principal_id, m.principal_type, m.via, m.resource, coalesce(d.reads, 0) AS reads
         FROM may m LEFT JOIN did d USING (principal_id) ORDER BY reads DESC, principal_id""",
-        {"secret": SECRET},
     )
-    _ask(
+
+    out.rule("[bold]3. A departing employee, and a forgotten config")
+    ask(
         con,
-        "Denied attempts",
-        "Refusals are often the first trace of someone probing.",
-        r"""
-        SELECT event_time, coalesce(principal_name, '(no identity)') AS principal, source_ip,
-               source_action, secret_id,
-               trim(regexp_replace(replace(error, '1 error occurred:', ''), '[\s*]+', ' ', 'g'))
-                   AS error
-        FROM events WHERE outcome IN ('denied', 'failure') ORDER BY event_time""",
+        "principal-activity",
+        "frank resigned (last day 2026-11-20). On the evening of the 16th, from home, he revealed, "
+        "copied and exported items of the shared sales and customer vaults in 1Password.",
+        {
+            "principal": "frank@acme.example",
+            "from": "2026-11-16T20:00:00Z",
+            "to": "2026-11-17T00:00:00Z",
+        },
+        ["event_time", "source_ip", "action", "outcome", "secret_id", "user_agent"],
     )
-    _ask(
+    sql(
         con,
-        "Dynamic database credentials handed out",
-        "Who received which lease (database/creds), per principal.",
+        "Stale secrets (inventory)",
+        "Secrets and configs nobody fetched for 90 days before the week ended: rotate or remove.",
         """
-        SELECT principal_name, count(*) AS leases, min(event_time) AS first, max(event_time) AS last
-        FROM events WHERE lease_id IS NOT NULL AND action = 'read'
-        GROUP BY ALL ORDER BY leases DESC""",
+        SELECT source, secret_id, last_accessed_time, last_rotated_time
+        FROM secrets
+        WHERE last_accessed_time < TIMESTAMPTZ '2026-11-20 00:00:00+00' - INTERVAL 90 DAY
+        QUALIFY row_number() OVER (PARTITION BY secret_id ORDER BY snapshot_time DESC) = 1
+        ORDER BY last_accessed_time""",
     )
     out.print()
     out.print(
-        f'Explore further: keytrail sql "SELECT ..." --lake {lake}   (tables: events, grants,'
-        " principals, secrets, quarantine, ingest_log)"
+        f"Explore further:  keytrail query --list --lake {lake}   ·   "
+        f'keytrail sql "SELECT ..." --lake {lake}'
     )
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import hmac
 import json
 import random
 import uuid
@@ -31,6 +32,18 @@ from typing import Any
 
 OUT = Path(__file__).parent / "vault" / "audit"
 RNG = random.Random(2026)
+
+
+# The audit device's HMAC key and the token that leaks into a CI job log (both fake). Vault writes
+# hmac-sha256:<hex HMAC-SHA256(key, token)>, so keytrail can find the token's events when given
+# the key: keytrail ingest ... --vault-hmac-key acme-demo-audit-hmac-key (what `make demo` does).
+AUDIT_HMAC_KEY = "acme-demo-audit-hmac-key"
+LEAKED_TOKEN = "hvs.CAESIKtrailDemoFakeTokenDoNotUse0000000000000000GiAKHGh2cy5kZW1vRmFrZQ"
+
+
+def audit_hmac(value: str) -> str:
+    digest = hmac.new(AUDIT_HMAC_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+    return "hmac-sha256:" + digest
 
 
 def hm(*parts: str) -> str:
@@ -220,7 +233,7 @@ def kv_read(t: datetime, tok: Token, secret: str, version: int, ip: str) -> None
     )
 
 
-def login(t: datetime, who: str, ip: str) -> Token:
+def login(t: datetime, who: str, ip: str, token: str | None = None) -> Token:
     if who in PEOPLE:
         entity, tp, ip_pols = PEOPLE[who]
         tok = Token(
@@ -248,6 +261,8 @@ def login(t: datetime, who: str, ip: str) -> Token:
         )
         tok = Token(who, entity, display, tp, None, t, meta)
         path = f"{mount}login"
+    if token is not None:  # a token whose clear value the story needs (it leaks)
+        tok.client_token = audit_hmac(token)
     pre = {"policy_results": {"allowed": True}, "token_type": "default"}
     emit(
         t,
@@ -346,7 +361,7 @@ CI_TOKENS: list[Token] = []
 def incident() -> None:
     # The leaked token: issued to ci-runner on 2026-11-17 at 17:42 from a runner.
     issued = datetime(2026, 11, 17, 17, 42, 5, tzinfo=UTC)
-    tok = login(issued, "ci-runner", RUNNERS[1])
+    tok = login(issued, "ci-runner", RUNNERS[1], token=LEAKED_TOKEN)
     kv_read(issued + timedelta(seconds=3), tok, "ci/deploy-key", 2, RUNNERS[1])
     t = datetime(2026, 11, 18, 2, 13, 41, tzinfo=UTC)
     a = tok.auth()
