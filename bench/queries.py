@@ -89,8 +89,10 @@ def pick_params(con: duckdb.DuckDBPyConnection, query: catalogue.Query) -> dict[
     }
     params: dict[str, Any] = {}
     for p in query.params:
-        if p.name in by_name and by_name[p.name] is not None:
-            params[p.name] = by_name[p.name]
+        value = by_name.get(p.name)
+        if value is None:
+            continue
+        params[p.name] = value[:10] if p.type == "date" else value
     if query.one_of:  # e.g. credential OR leak: give the first alternative only
         for group in query.one_of:
             for extra in group[1:]:
