@@ -1,16 +1,22 @@
-"""Golden cases of snapshot importers, shared by every source's ``cases_regen`` module.
+"""Golden cases of snapshot importers (one folder per case under each importer's cases/).
 
 A case is a folder of export files named as users save them, plus ``expected.json`` (the
 rendered ``build()`` result) and, optionally, ``store.txt`` (the ``--store`` value of the case).
 Regenerate after an intended behaviour change, then review the diff::
 
-    python -m ingest.snapshots.<source>.cases_regen            # every case
-    python -m ingest.snapshots.<source>.cases_regen NAME ...   # some cases
+    python -m ingest.snapshots.goldens <source>              # every case
+    python -m ingest.snapshots.goldens <source> NAME ...     # some cases
+
+Importers whose ``build.build(docs, store=...)`` and ``paths.read_snapshot(path,
+snapshot_time=...)`` follow the common shape need nothing more (:func:`for_source`); Vault and
+AWS keep a ``cases_regen`` module of their own for their extra options.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -88,3 +94,26 @@ class Goldens:
             (case_dir / EXPECTED).write_text(self.expected_text(case_dir), encoding="utf-8")
             print(f"wrote {case_dir.name}/{EXPECTED}")
         return 0
+
+
+def for_source(source: str) -> Goldens:
+    """The golden cases under ``ingest/snapshots/<source>/cases``."""
+    build_module = importlib.import_module(f"ingest.snapshots.{source}.build")
+    paths_module = importlib.import_module(f"ingest.snapshots.{source}.paths")
+
+    def build(docs: Sequence[SnapshotDoc], store: str | None) -> SnapshotResult:
+        result: SnapshotResult = build_module.build(docs, store=store)
+        return result
+
+    def read(path: Path, when: datetime) -> SnapshotDoc:
+        doc: SnapshotDoc = paths_module.read_snapshot(path, snapshot_time=when)
+        return doc
+
+    cases = Path(__file__).with_name(source) / "cases"
+    return Goldens(cases, build=build, read=read)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        raise SystemExit("usage: python -m ingest.snapshots.goldens SOURCE [CASE ...]")
+    raise SystemExit(for_source(sys.argv[1]).main(sys.argv[2:]))

@@ -7,11 +7,11 @@ import json
 from typing import Any
 
 from ingest.snapshots.azure import KINDS
-from ingest.snapshots.azure.cases_regen import (
-    case_dirs,
-    case_result,
-    render,
-)
+from ingest.snapshots.goldens import for_source, render
+
+_GOLDENS = for_source("azure")
+case_dirs = _GOLDENS.case_dirs
+case_result = _GOLDENS.case_result
 
 CASES = case_dirs()
 

@@ -1,16 +1,15 @@
 """Golden cases of the GCP and Azure snapshot importers: every folder under
 ingest/snapshots/<source>/cases, checked the same way for both.
 
-To accept an intended change: ``python -m ingest.snapshots.<source>.cases_regen [NAME]``, then
+To accept an intended change: ``python -m ingest.snapshots.goldens <source> [NAME]``, then
 review the diff of expected.json like any other code change.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
+from functools import cache
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pyarrow as pa
@@ -18,14 +17,15 @@ import pytest
 
 from ingest.schema import load
 from ingest.snapshots import SNAPSHOT_SOURCES
-from ingest.snapshots.goldens import EXPECTED, render
+from ingest.snapshots.goldens import EXPECTED, Goldens, for_source, render
 
 TABLES = ("grants", "principals", "secrets")
 MIN_CASES = {"gcp": 8, "azure": 6, "onepassword": 5, "k8s": 7, "doppler": 3}
 
 
-def _regen(source: str) -> ModuleType:
-    return importlib.import_module(f"ingest.snapshots.{source}.cases_regen")
+@cache
+def _regen(source: str) -> Goldens:
+    return for_source(source)
 
 
 CASES = [(source, case) for source in MIN_CASES for case in _regen(source).case_dirs()]
@@ -46,7 +46,7 @@ def test_golden_case(source: str, case: Path) -> None:
     actual = render(_regen(source).case_result(case), case)
     assert actual == expected, (
         f"{case.name}: output differs from {EXPECTED}; if intended, run "
-        f"`python -m ingest.snapshots.{source}.cases_regen {case.name}` and review the diff"
+        f"`python -m ingest.snapshots.goldens {source} {case.name}` and review the diff"
     )
 
 

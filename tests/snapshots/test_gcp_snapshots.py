@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from ingest.snapshots.gcp import KINDS
-from ingest.snapshots.gcp.cases_regen import (
-    case_dirs,
-    case_result,
-)
+from ingest.snapshots.goldens import for_source
+
+_GOLDENS = for_source("gcp")
+case_dirs = _GOLDENS.case_dirs
+case_result = _GOLDENS.case_result
 
 CASES = case_dirs()
 

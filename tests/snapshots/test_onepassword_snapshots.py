@@ -12,9 +12,13 @@ import pytest
 
 from ingest import sniff
 from ingest.pipeline import detect
+from ingest.snapshots.goldens import for_source
 from ingest.snapshots.onepassword import KINDS, paths, recognise
 from ingest.snapshots.onepassword.build import PERMISSIONS, actions_of
-from ingest.snapshots.onepassword.cases_regen import case_dirs, case_result
+
+_GOLDENS = for_source("onepassword")
+case_dirs = _GOLDENS.case_dirs
+case_result = _GOLDENS.case_result
 
 REPO = Path(__file__).resolve().parents[2]
 

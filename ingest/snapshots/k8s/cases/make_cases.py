@@ -1,6 +1,6 @@
 """Writes the input files of the k8s snapshot golden cases (run once; inputs are committed).
 
-python -m ingest.snapshots.k8s.cases.make_cases; then python -m ingest.snapshots.k8s.cases_regen
+python -m ingest.snapshots.k8s.cases.make_cases; then python -m ingest.snapshots.goldens k8s
 and review every expected.json. All values are fake; the Secret data is a canary string.
 """
 
