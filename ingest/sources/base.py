@@ -203,3 +203,25 @@ class SqlAdapter:
         return events.sort_by(
             [("event_date", "ascending"), ("secret_id", "ascending"), ("event_time", "ascending")]
         )
+
+
+def carry_pending(con: duckdb.DuckDBPyConnection, lines: pa.Array) -> None:
+    """Keep the ``entries`` whose disposition is ``pending`` (waiting for a later record of the
+    same request: a Vault response, a Kubernetes final stage) in the ``pending`` table for the next
+    block, with their own text, since the block they came from will be gone."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE pending AS SELECT e.* FROM entries e "
+        "SEMI JOIN disp d ON e.rowid = d.r AND d.disposition = 'pending'"
+    )
+    need = con.sql("SELECT bidx FROM pending WHERE raw_override IS NULL").to_arrow_table()
+    if need.num_rows:
+        fill = pa.table({"bidx": need.column(0), "text": pc.take(lines, need.column(0))})
+        con.register("fill", fill)
+        try:
+            con.execute(
+                "UPDATE pending SET raw_override = fill.text FROM fill "
+                "WHERE pending.bidx = fill.bidx AND pending.raw_override IS NULL"
+            )
+        finally:
+            con.unregister("fill")
+    con.execute("DELETE FROM disp WHERE disposition = 'pending'")

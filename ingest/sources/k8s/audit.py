@@ -26,10 +26,16 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ingest.redact import Redactor
-from ingest.sources.base import AuditAdapter, AuditSource, SqlAdapter, chunked_batch, load_sql
+from ingest.sources.base import (
+    AuditAdapter,
+    AuditSource,
+    SqlAdapter,
+    carry_pending,
+    chunked_batch,
+    load_sql,
+)
 
 SOURCE = "k8s"
 # A log-backend file does not name its cluster: --store does, else this (never a temp path).
@@ -180,22 +186,7 @@ class K8sAudit(SqlAdapter):
         if self._has_pending:
             con.execute("INSERT INTO entries BY NAME SELECT * FROM pending")
         self._fold(final=False)
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE pending AS SELECT e.* FROM entries e "
-            "SEMI JOIN disp d ON e.rowid = d.r AND d.disposition = 'pending'"
-        )
-        need = con.sql("SELECT bidx FROM pending WHERE raw_override IS NULL").to_arrow_table()
-        if need.num_rows:
-            fill = pa.table({"bidx": need.column(0), "text": pc.take(lines, need.column(0))})
-            con.register("fill", fill)
-            try:
-                con.execute(
-                    "UPDATE pending SET raw_override = fill.text FROM fill "
-                    "WHERE pending.bidx = fill.bidx AND pending.raw_override IS NULL"
-                )
-            finally:
-                con.unregister("fill")
-        con.execute("DELETE FROM disp WHERE disposition = 'pending'")
+        carry_pending(con, lines)
         self._has_pending = True
         return bad
 

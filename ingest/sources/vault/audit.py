@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ingest.redact import Redactor
-from ingest.sources.base import AuditSource, chunked_batch, load_sql, take_raw
+from ingest.sources.base import AuditSource, carry_pending, chunked_batch, load_sql, take_raw
 
 SOURCE = "vault"
 # A Vault audit file does not name its cluster: --store does, else this (never a temp path).
@@ -151,23 +151,7 @@ class VaultAudit:
         if self._has_pending:
             con.execute("INSERT INTO entries BY NAME SELECT * FROM pending")
         con.execute(f"CREATE OR REPLACE TEMP TABLE disp AS {_PAIRING_SQL}")
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE pending AS SELECT e.* FROM entries e "
-            "SEMI JOIN disp d ON e.rowid = d.r AND d.disposition = 'pending'"
-        )
-        # A request kept back keeps its raw text, since the block it came from will be gone.
-        need = con.sql("SELECT bidx FROM pending WHERE raw_override IS NULL").to_arrow_table()
-        if need.num_rows:
-            fill = pa.table({"bidx": need.column(0), "text": pc.take(lines, need.column(0))})
-            con.register("fill", fill)
-            try:
-                con.execute(
-                    "UPDATE pending SET raw_override = fill.text FROM fill "
-                    "WHERE pending.bidx = fill.bidx AND pending.raw_override IS NULL"
-                )
-            finally:
-                con.unregister("fill")
-        con.execute("DELETE FROM disp WHERE disposition = 'pending'")
+        carry_pending(con, lines)
         self._has_pending = True
         return bad
 
