@@ -117,7 +117,7 @@ def identities(c: Collected, rows: Rows) -> None:
 
 def tokens(c: Collected, rows: Rows) -> None:
     """Service tokens (config-scoped credentials) and service-account API tokens. A token's
-    ``last_seen_at`` has no principals column yet (see README); expiry sets ``disabled``."""
+    ``last_seen_at`` becomes ``last_seen_time``; expiry sets ``disabled``."""
     for doc, payload in c.of("service_tokens"):
         for t in payload["tokens"]:
             slug, project, config = (as_str(t.get(k)) for k in ("slug", "project", "config"))
@@ -157,6 +157,7 @@ def tokens(c: Collected, rows: Rows) -> None:
                 as_str(t.get("name")),
                 groups=[sa],
                 disabled=expires is not None and expires <= doc.snapshot_time,
+                last_seen=parse_rfc3339(t.get("last_seen_at")),
             )
 
 

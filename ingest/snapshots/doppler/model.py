@@ -150,6 +150,7 @@ class Rows:
         policies: list[str] | None = None,
         aliases: list[str] | None = None,
         disabled: bool | None = None,
+        last_seen: datetime | None = None,
     ) -> None:
         when = doc.snapshot_time
         self.principals.append(
@@ -166,6 +167,7 @@ class Rows:
                 "policies": policies or [],
                 "aliases": aliases or [],
                 "disabled": disabled,
+                "last_seen_time": last_seen,
                 "origin_file": doc.origin_file,
             }
         )
