@@ -67,6 +67,13 @@ class Table:
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
 
+    def row_keys_ok(self, keys: set[str], *, supplied: frozenset[str] = frozenset()) -> bool:
+        """A row (dict) may leave out optional columns, never a required one, and has no key the
+        table does not declare. ``supplied``: columns the writer adds itself (``ingest_id``)."""
+        names = set(self.column_names) - supplied
+        required = {c.name for c in self.columns if not c.nullable} - supplied
+        return required <= keys <= names
+
     def column(self, name: str) -> Column:
         for c in self.columns:
             if c.name == name:

@@ -57,9 +57,8 @@ def test_rows_fit_the_lake_schema(case: Path) -> None:
     for name in TABLES:
         table = schema[name]
         rows: list[dict[str, Any]] = getattr(result, name)
-        wanted = set(table.column_names) - {"ingest_id"}
         for row in rows:
-            assert set(row) == wanted
+            assert table.row_keys_ok(set(row), supplied=frozenset({"ingest_id"})), sorted(row)
             assert row["source"] == "vault"
         arrow = pa.Table.from_pylist(
             [{**row, "ingest_id": "test"} for row in rows], schema=table.arrow_schema()
