@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import itertools
 import json
 import os
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -256,14 +258,34 @@ def _partitions(
     if not keys:
         yield (), data
         return
-    groups = data.group_by(list(keys), use_threads=False).aggregate([])
-    if groups.num_rows == 1:  # the common case: one block of one day
-        row = groups.to_pylist()[0]
-        yield tuple(row[k] for k in keys), data
+    runs = _runs(data, keys)
+    if runs is not None:  # rows come grouped by partition (the pipeline sorts them): zero-copy
+        for start, stop in runs:
+            row = data.slice(start, 1).select(list(keys)).to_pylist()[0]
+            yield tuple(row[k] for k in keys), data.slice(start, stop - start)
         return
+    groups = data.group_by(list(keys), use_threads=False).aggregate([])
     for row in groups.to_pylist():
         mask = None
         for key in keys:
             cond = pc.equal(data.column(key), pa.scalar(row[key], data.schema.field(key).type))
             mask = cond if mask is None else pc.and_(mask, cond)
         yield tuple(row[k] for k in keys), data.filter(mask)
+
+
+def _runs(data: pa.Table, keys: tuple[str, ...]) -> list[tuple[int, int]] | None:
+    """(start, stop) of each run of equal, non-null partition keys, when every partition is one
+    contiguous run; None otherwise (unsorted rows, null keys)."""
+    n = data.num_rows
+    if n == 0 or any(data.column(k).null_count for k in keys):
+        return None
+    change = np.zeros(max(n - 1, 0), dtype=bool)
+    for key in keys:
+        col = data.column(key)
+        change |= pc.not_equal(col.slice(1), col.slice(0, n - 1)).to_numpy(zero_copy_only=False)
+    bounds = [0, *(np.flatnonzero(change) + 1).tolist(), n]
+    runs = list(itertools.pairwise(bounds))
+    if len(runs) == 1:
+        return runs
+    groups = data.group_by(list(keys), use_threads=False).aggregate([]).num_rows
+    return runs if len(runs) == groups else None

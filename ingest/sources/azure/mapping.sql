@@ -71,10 +71,62 @@ norm AS (
         $claims
     FROM dynamic
 ),
+timed AS (
+    SELECT *,
+        try_cast(time_text AS TIMESTAMPTZ) AS ts0,
+        coalesce(
+            try_cast(try_cast(status_text AS DOUBLE) AS INTEGER),
+            CASE lower(replace(signature, ' ', ''))
+                WHEN 'ok' THEN 200 WHEN 'created' THEN 201 WHEN 'accepted' THEN 202
+                WHEN 'nocontent' THEN 204 WHEN 'badrequest' THEN 400 WHEN 'unauthorized' THEN 401
+                WHEN 'forbidden' THEN 403 WHEN 'notfound' THEN 404 WHEN 'conflict' THEN 409
+                WHEN 'toomanyrequests' THEN 429 WHEN 'internalservererror' THEN 500
+                WHEN 'serviceunavailable' THEN 503
+                ELSE try_cast(try_cast(signature AS DOUBLE) AS INTEGER)
+            END
+        ) AS http_status
+    FROM norm
+),
+checked AS (
+    SELECT *,
+        -- Out of range (infinity, year 99999) is unparseable: it would not survive as a date.
+        CASE WHEN isfinite(ts0) AND year(ts0) BETWEEN 1 AND 9999 THEN ts0 END AS ts
+    FROM timed
+),
+-- Read twice below (distinct tuples, join back), so it is computed once and kept; without the
+-- record text, which is only needed for envelopes (raw_override) and quarantined lines.
+rows AS MATERIALIZED (
+    SELECT * EXCLUDE (text, body, kind, ts0, status_text),
+        CASE WHEN body IS DISTINCT FROM text THEN body END AS raw_override,
+        -- Why the record cannot be used, unless it is skipped as out of scope (decided below).
+        CASE
+            WHEN kind IS NULL AND NOT json_valid(body) AND NOT regexp_matches(body, '^\s*[\[{]')
+                THEN 'not JSON (a text line mixed into the export?)'
+            WHEN kind IS NULL AND NOT json_valid(body)
+                THEN 'invalid JSON: truncated or corrupted record (an hourly PT1H.json blob copied '
+                     || 'while Azure was still appending to it ends in a partial line)'
+            WHEN kind IS NULL AND NOT starts_with(ltrim(body), '{') THEN 'JSON value is not an object'
+            WHEN kind IS NULL
+                THEN 'JSON object is not an Azure Key Vault audit record (no operationName / OperationName)'
+            WHEN NOT parsed_ok THEN 'invalid JSON: truncated or corrupted record'
+            WHEN op IS NULL AND contains(body, '"records"')
+                THEN 'a {"records": [...]} batch on a line of a JSON-lines file (mixed formats): '
+                     || 'ingest it as a file of its own'
+            WHEN op IS NULL THEN 'empty or missing operationName'
+            WHEN ts IS NULL THEN 'unparseable or missing time: ' || coalesce(time_text, 'null')
+        END AS problem,
+        CASE WHEN kind IS NULL OR NOT parsed_ok OR op IS NULL OR ts IS NULL THEN text END AS bad_text
+    FROM checked
+),
+-- The URI and resource-id analysis below depends on four values only, which repeat across rows
+-- (one tuple per object version and operation): it runs once per distinct tuple of a block and
+-- is joined back, instead of once per row.
+uris AS (
+    SELECT DISTINCT op, resource_id, object_uri, request_uri FROM rows
+),
 located AS (
     SELECT *,
         lower(op) AS opl,
-        try_cast(time_text AS TIMESTAMPTZ) AS ts0,
         -- .../providers/<namespace>/<type>/<name>, upper-case in resource logs.
         split_part(lower(resource_id), '/providers/', 2) AS rid_tail,
         -- https://<host>[:port]/<collection>/<name>[/<version or sub-resource>][?query], cut with
@@ -84,7 +136,7 @@ located AS (
              THEN substr(object_uri, strpos(object_uri, '://') + 3) END AS id_rest,
         CASE WHEN starts_with(lower(request_uri), 'https://') OR starts_with(lower(request_uri), 'http://')
              THEN substr(request_uri, strpos(request_uri, '://') + 3) END AS req_rest
-    FROM norm
+    FROM uris
 ),
 authority AS (
     SELECT *,
@@ -114,8 +166,6 @@ segments AS (
 ),
 picked AS (
     SELECT *,
-        -- Out of range (infinity, year 99999) is unparseable: it would not survive as a date.
-        CASE WHEN isfinite(ts0) AND year(ts0) BETWEEN 1 AND 9999 THEN ts0 END AS ts,
         -- properties.id first (absent for list operations), else requestUri. A name segment that
         -- is the operation's verb or sub-resource (POST /secrets/restore, /certificates/issuers/x,
         -- /certificates/contacts) names no object.
@@ -142,22 +192,11 @@ picked AS (
         split_part(id_host, '.', 2) IN ('vault', 'managedhsm') AND split_part(id_host, '.', 1) <> ''
             AND split_part(id_host, '.', 3) <> '' AS id_host_is_vault,
         split_part(req_host, '.', 2) IN ('vault', 'managedhsm') AND split_part(req_host, '.', 1) <> ''
-            AND split_part(req_host, '.', 3) <> '' AS req_host_is_vault,
-        coalesce(
-            try_cast(try_cast(status_text AS DOUBLE) AS INTEGER),
-            CASE lower(replace(signature, ' ', ''))
-                WHEN 'ok' THEN 200 WHEN 'created' THEN 201 WHEN 'accepted' THEN 202
-                WHEN 'nocontent' THEN 204 WHEN 'badrequest' THEN 400 WHEN 'unauthorized' THEN 401
-                WHEN 'forbidden' THEN 403 WHEN 'notfound' THEN 404 WHEN 'conflict' THEN 409
-                WHEN 'toomanyrequests' THEN 429 WHEN 'internalservererror' THEN 500
-                WHEN 'serviceunavailable' THEN 503
-                ELSE try_cast(try_cast(signature AS DOUBLE) AS INTEGER)
-            END
-        ) AS http_status
+            AND split_part(req_host, '.', 3) <> '' AS req_host_is_vault
     FROM segments
 ),
 objects AS (
-    SELECT *,
+    SELECT op, resource_id, object_uri, request_uri, opl, rid_type,
         coalesce(rid_vault,
                  CASE WHEN id_host_is_vault THEN split_part(id_host, '.', 1) END,
                  CASE WHEN req_host_is_vault THEN split_part(req_host, '.', 1) END,
@@ -208,60 +247,68 @@ ops(opl, mapped_action, mapped_delete_kind) AS (
     ('certificatedelete', 'delete', 'soft'), ('certificatepurge', 'delete', 'purge'),
     ('certificaterecover', 'restore', NULL), ('certificaterestore', 'restore', NULL)
 ),
-classified AS (
-    SELECT p.*,
+named AS (
+    SELECT o.*,
         coalesce(ops.mapped_action, 'other') AS action,
         ops.mapped_delete_kind AS delete_kind,
-        CASE WHEN starts_with(p.o_coll, 'deleted') THEN substr(p.o_coll, 8) ELSE p.o_coll END
-            AS collection,
-        CASE WHEN p.http_status IN (401, 403) THEN 'denied'
-             WHEN p.http_status >= 400 THEN 'failure'
-             WHEN p.http_status BETWEEN 100 AND 399 THEN 'success'
+        CASE WHEN starts_with(o.o_coll, 'deleted') THEN substr(o.o_coll, 8) ELSE o.o_coll END
+            AS collection
+    FROM objects o LEFT JOIN ops ON ops.opl = o.opl
+),
+resolved AS (
+    SELECT op, resource_id, object_uri, request_uri, opl, rid_type, store_name, action, delete_kind,
+        -- The event id's part that comes from these values.
+        concat_ws('|', coalesce(opl, ''), lower(coalesce(request_uri, '')), lower(coalesce(object_uri, '')))
+            AS id_key,
+        CASE WHEN collection IS NOT NULL
+             THEN 'azure://' || CASE WHEN o_host_is_vault THEN o_host ELSE store_name || '.vault.azure.net' END
+                  || '/' || collection || '/' || lower(o_name)
+        END AS secret_id,
+        CASE WHEN length(o_tail) = 32 AND regexp_full_match(o_tail, '[0-9a-f]{32}') THEN o_tail END
+            AS secret_version,
+        CASE WHEN collection IS NOT NULL THEN o_name END AS secret_name
+    FROM named
+),
+joined AS (
+    SELECT n.*, u.* EXCLUDE (op, resource_id, object_uri, request_uri)
+    FROM rows n JOIN resolved u
+        ON n.op IS NOT DISTINCT FROM u.op AND n.resource_id IS NOT DISTINCT FROM u.resource_id
+        AND n.object_uri IS NOT DISTINCT FROM u.object_uri AND n.request_uri IS NOT DISTINCT FROM u.request_uri
+),
+classified AS (
+    SELECT *,
+        CASE WHEN http_status IN (401, 403) THEN 'denied'
+             WHEN http_status >= 400 THEN 'failure'
+             WHEN http_status BETWEEN 100 AND 399 THEN 'success'
              -- No status at all: resultType "Success" only says the call was logged (it is on
              -- 403s too), so it proves nothing; an explicit failure word still counts.
-             WHEN lower(p.result_type) IN ('failure', 'failed', 'fail', 'error') THEN 'failure'
+             WHEN lower(result_type) IN ('failure', 'failed', 'fail', 'error') THEN 'failure'
              ELSE 'unknown'
         END AS outcome,
         CASE
-            WHEN NOT p.parsed_ok OR p.op IS NULL THEN NULL
-            WHEN p.rid_type IS NOT NULL AND p.rid_type NOT IN ('MICROSOFT.KEYVAULT/VAULTS', 'MICROSOFT.KEYVAULT/MANAGEDHSMS')
-                THEN 'Azure record of ' || p.rid_type || ', not Key Vault'
-            WHEN p.provider IS NOT NULL AND upper(p.provider) <> 'MICROSOFT.KEYVAULT'
-                THEN 'Azure record of ' || upper(p.provider) || ', not Key Vault'
-            WHEN p.category IS NOT NULL AND lower(p.category) <> 'auditevent'
-                THEN 'Key Vault log category ' || p.category || ' (only AuditEvent records accesses)'
-            WHEN p.la_table IS NOT NULL AND lower(p.la_table) NOT IN ('azkvauditlogs', 'azurediagnostics')
-                THEN 'Log Analytics table ' || p.la_table || ' (only AZKVAuditLogs records accesses)'
+            WHEN NOT parsed_ok OR op IS NULL THEN NULL
+            WHEN rid_type IS NOT NULL AND rid_type NOT IN ('MICROSOFT.KEYVAULT/VAULTS', 'MICROSOFT.KEYVAULT/MANAGEDHSMS')
+                THEN 'Azure record of ' || rid_type || ', not Key Vault'
+            WHEN provider IS NOT NULL AND upper(provider) <> 'MICROSOFT.KEYVAULT'
+                THEN 'Azure record of ' || upper(provider) || ', not Key Vault'
+            WHEN category IS NOT NULL AND lower(category) <> 'auditevent'
+                THEN 'Key Vault log category ' || category || ' (only AuditEvent records accesses)'
+            WHEN la_table IS NOT NULL AND lower(la_table) NOT IN ('azkvauditlogs', 'azurediagnostics')
+                THEN 'Log Analytics table ' || la_table || ' (only AZKVAuditLogs records accesses)'
         END AS skip_reason
-    FROM objects p LEFT JOIN ops ON ops.opl = p.opl
+    FROM joined
 ),
-checked AS (
+final AS (
     SELECT *,
-        CASE
-            WHEN skip_reason IS NOT NULL THEN NULL
-            WHEN kind IS NULL AND NOT json_valid(body) AND NOT regexp_matches(body, '^\s*[\[{]')
-                THEN 'not JSON (a text line mixed into the export?)'
-            WHEN kind IS NULL AND NOT json_valid(body)
-                THEN 'invalid JSON: truncated or corrupted record (an hourly PT1H.json blob copied '
-                     || 'while Azure was still appending to it ends in a partial line)'
-            WHEN kind IS NULL AND NOT starts_with(ltrim(body), '{') THEN 'JSON value is not an object'
-            WHEN kind IS NULL
-                THEN 'JSON object is not an Azure Key Vault audit record (no operationName / OperationName)'
-            WHEN NOT parsed_ok THEN 'invalid JSON: truncated or corrupted record'
-            WHEN op IS NULL AND contains(body, '"records"')
-                THEN 'a {"records": [...]} batch on a line of a JSON-lines file (mixed formats): '
-                     || 'ingest it as a file of its own'
-            WHEN op IS NULL THEN 'empty or missing operationName'
-            WHEN ts IS NULL THEN 'unparseable or missing time: ' || coalesce(time_text, 'null')
-        END AS quarantine_reason
+        CASE WHEN skip_reason IS NULL THEN problem END AS quarantine_reason
     FROM classified
 )
 SELECT
     file_idx,
     line,
     bidx,
-    CASE WHEN quarantine_reason IS NOT NULL THEN text END AS original,
-    CASE WHEN body IS DISTINCT FROM text THEN body END AS raw_override,
+    CASE WHEN quarantine_reason IS NOT NULL THEN bad_text END AS original,
+    raw_override,
     quarantine_reason,
     skip_reason,
     -- The dedupe tuple of FORMATS.md §0.2/§4(e)/§9 (correlationId may be empty): hourly blobs are
@@ -270,8 +317,7 @@ SELECT
     -- The time at full precision: microseconds plus Azure's 7th digit (trailing zeros dropped).
     substr(sha256(concat_ws('|', 'azure', store_name, coalesce(CAST(epoch_us(ts) AS VARCHAR), ''),
         rtrim(regexp_extract(time_text, '\.[0-9]{6}([0-9]+)', 1), '0'),
-        lower(coalesce(correlation_id, '')), coalesce(opl, ''), lower(coalesce(request_uri, '')),
-        lower(coalesce(object_uri, '')), coalesce(caller_ip, ''))), 1, 32) AS event_id,
+        lower(coalesce(correlation_id, '')), id_key, coalesce(caller_ip, ''))), 1, 32) AS event_id,
     ts AS event_time,
     store_name AS store,
     action,
@@ -297,13 +343,9 @@ SELECT
          WHEN coalesce(c_appidacr, c_azpacr) = '1' THEN 'client_secret'
          WHEN coalesce(c_appidacr, c_azpacr) = '0' THEN 'public_client'
     END AS auth_method,
-    CASE WHEN collection IS NOT NULL
-         THEN 'azure://' || CASE WHEN o_host_is_vault THEN o_host ELSE store_name || '.vault.azure.net' END
-              || '/' || collection || '/' || lower(o_name)
-    END AS secret_id,
-    CASE WHEN length(o_tail) = 32 AND regexp_full_match(o_tail, '[0-9a-f]{32}') THEN o_tail END
-        AS secret_version,
-    CASE WHEN collection IS NOT NULL THEN o_name END AS secret_name,
+    secret_id,
+    secret_version,
+    secret_name,
     CAST(NULL AS VARCHAR) AS lease_id,
     CASE WHEN assignment IS NOT NULL THEN [assignment] END AS policies,
     CASE
@@ -318,4 +360,4 @@ SELECT
     CAST(NULL AS VARCHAR) AS session_id,
     CAST(NULL AS VARCHAR) AS parent_id,
     false AS log_raw
-FROM checked
+FROM final
