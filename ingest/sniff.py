@@ -218,6 +218,10 @@ def sniff(path: Path) -> Sniffed:
         return Sniffed("empty", encoding, gzipped, head)
     if stripped[0] == "[":
         return Sniffed("document", encoding, gzipped, head)
+    if opens_with_records(head):
+        # {"Records": [ ... (CloudTrail, Azure blobs): a document whatever follows; the first
+        # line of a CloudTrail object is the whole file, so it is not read to find that out.
+        return Sniffed("document", encoding, gzipped, head)
     if stripped[0] == "{":
         line0 = stripped.split("\n", 1)[0].strip()
         if "\n" not in stripped and len(head_bytes) == SNIFF_BYTES:

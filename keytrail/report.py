@@ -14,6 +14,7 @@ from rich.text import Text
 from ingest.pipeline import RunReport
 
 SNAPSHOT_ROWS_MAX = 8  # more snapshot files than this are summarised per source
+FILE_ROWS_MAX = 40  # more files of one kind than this (a CloudTrail prefix) are summarised
 
 
 def ingest_table(report: RunReport) -> Table:
@@ -35,10 +36,18 @@ def ingest_table(report: RunReport) -> Table:
     base = Path(os.path.commonpath(parents)) if parents else Path()
     snapshots = [f for f in report.files if f.kind.endswith("-snapshot") and not f.quarantined]
     folded = len(snapshots) > SNAPSHOT_ROWS_MAX
+    # Many clean files of one kind (log objects of a bucket prefix): one summary row per kind;
+    # a file with quarantined records or that was not ingested is always listed on its own.
+    clean = [
+        f
+        for f in report.files
+        if f.status == "ingested" and not f.quarantined and not f.kind.endswith("-snapshot")
+    ]
+    many = {k for k in {f.kind for f in clean} if sum(f.kind == k for f in clean) > FILE_ROWS_MAX}
     for f in report.files:
         counts = _counts(f)
         totals = [a + b for a, b in zip(totals, counts, strict=True)]
-        if folded and f in snapshots:
+        if (folded and f in snapshots) or (f.kind in many and f in clean):
             continue
         note = f.note if f.status == "ingested" else f"{f.status}: {f.note}"
         table.add_row(
@@ -52,6 +61,10 @@ def ingest_table(report: RunReport) -> Table:
             table.add_row(
                 f"({len(group)} snapshot files)", kind, *(f"{n:,}" for n in sums), f"{rows:,} rows"
             )
+    for kind in sorted(many):
+        group = [f for f in clean if f.kind == kind]
+        sums = [sum(c) for c in zip(*(_counts(f) for f in group), strict=True)]
+        table.add_row(f"({len(group):,} files)", kind, *(f"{n:,}" for n in sums), "")
     table.add_section()
     seconds = (report.finished - report.started).total_seconds()
     table.add_row("total", "", *(f"{n:,}" for n in totals), f"{seconds:.1f} s")

@@ -192,3 +192,22 @@ def test_ingest_dot_skips_the_default_lake(tmp_path: Path) -> None:
     again = kt("ingest", ".", "-q", cwd=work)  # keytrail-lake/ now exists under "."
     assert again.returncode == 0, again.stderr
     assert "config.json" not in again.stdout
+
+
+def test_many_log_files_are_summarised_but_problems_stay_listed(tmp_path: Path) -> None:
+    """A bucket prefix of hundreds of objects is one row per kind; a file with quarantined
+    records is still shown on its own, and the total counts every file."""
+    src = (CASES / "logins" / "input" / "vault_audit.log").read_text(encoding="utf-8")
+    lines = [ln for ln in src.splitlines() if ln.strip()]
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for i in range(45):
+        (inputs / f"part-{i:03d}.log").write_text(lines[i % len(lines)] + "\n", encoding="utf-8")
+    (inputs / "part-broken.log").write_text(lines[0] + "\n{not json\n", encoding="utf-8")
+    res = kt("ingest", str(inputs), "--lake", str(tmp_path / "lake"), "--store", "s", "-q")
+    assert res.returncode == 0, res.stderr
+    assert "(45 files)" in res.stdout
+    assert "part-broken.log" in res.stdout
+    assert "part-007.log" not in res.stdout
+    total = next(ln for ln in res.stdout.splitlines() if "total" in ln)
+    assert "47" in total  # 45 + 2 records read
