@@ -38,6 +38,10 @@ bench: $(STAMP) ## Ingest benchmark against DuckDB read_json -> Parquet (LINES=2
 bench-cloud: $(STAMP) ## Cloud-source ingest benchmark, aws/gcp/azure (EVENTS=1000000)
 	$(PY) bench/ingest_cloud.py --events $${EVENTS:-1000000}
 
+.PHONY: bench-queries
+bench-queries: $(STAMP) ## Catalogue queries on a synthetic lake + raw-JSON baseline (EVENTS=100000000 SLICE=10000000)
+	$(PY) bench/queries.py --events $${EVENTS:-100000000} --slice-events $${SLICE:-10000000}
+
 .PHONY: clean
 clean: ## Remove the demo lake and caches (keeps .venv)
 	rm -rf $(LAKE) .pytest_cache .mypy_cache .ruff_cache
