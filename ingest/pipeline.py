@@ -182,6 +182,8 @@ def detect(path: Path, shaped: sniff.Sniffed, forced: str | None) -> tuple[str, 
             if forced in (None, snap.name) and snap.recognise(payload, snap.api_path(path)):
                 return snap.name, "snapshot"
     first = _first_record(path, shaped)
+    if first is None and _empty_wrapper(path, shaped):
+        return forced or "", "empty"  # the last page of an API export, {"Records": []}
     for audit in audits:
         if audit.looks_like(first):
             return audit.name, "audit"
@@ -205,6 +207,20 @@ def detect(path: Path, shaped: sniff.Sniffed, forced: str | None) -> tuple[str, 
         file=str(path),
         hint="pass --source NAME if it is one, or remove it from the input",
     )
+
+
+def _empty_wrapper(path: Path, shaped: sniff.Sniffed) -> bool:
+    """A records wrapper or API page whose records array is empty."""
+    if shaped.shape != "document" and not _single_line(shaped):
+        return False
+    if path.stat().st_size > SNAPSHOT_LINES_MAX_BYTES:
+        return False
+    try:
+        payload = _load_document(path)
+    except (IngestError, ValueError):
+        return False
+    key = sniff.records_key(payload) if isinstance(payload, dict) else None
+    return key is not None and not payload[key]
 
 
 def _single_line(shaped: sniff.Sniffed) -> bool:
@@ -284,6 +300,12 @@ SELECT CAST(unnest(CASE
     WHEN json_type(d, '$.records') = 'ARRAY' THEN json_extract(d, '$.records[*]')
     WHEN json_type(d, '$.Events') = 'ARRAY' THEN json_extract(d, '$.Events[*]')
     WHEN json_type(d, '$.QueryResultRows') = 'ARRAY' THEN json_extract(d, '$.QueryResultRows[*]')
+    -- API pages (sniff.PAGE_KEYS): the array is the records only next to a paging key.
+    WHEN json_type(d, '$.items') = 'ARRAY' AND (json_exists(d, '$.cursor')
+         OR json_exists(d, '$.has_more') OR d ->> '$.kind' = 'EventList')
+        THEN json_extract(d, '$.items[*]')
+    WHEN json_type(d, '$.logs') = 'ARRAY' AND json_exists(d, '$.page')
+        THEN json_extract(d, '$.logs[*]')
     ELSE [json(d)]
 END) AS VARCHAR) AS record
 FROM doc

@@ -44,6 +44,25 @@ BOMS: tuple[tuple[bytes, str], ...] = (
 )
 # Keys whose array holds the records: CloudTrail/Azure storage, LookupEvents pages, Lake results.
 WRAPPER_KEYS = ("Records", "records", "Events", "QueryResultRows")
+# API pages whose array holds records only next to a paging key: 1Password Events API
+# (`items` + `cursor`/`has_more`), Kubernetes audit webhook batches (`kind: EventList`), Doppler
+# activity logs (`logs` + `page`). A `kind: List` of RBAC objects is a snapshot, not a page.
+PAGE_KEYS: dict[str, tuple[str, ...]] = {"items": ("cursor", "has_more"), "logs": ("page",)}
+
+
+def records_key(value: dict[str, Any]) -> str | None:
+    """The key whose array holds the records of a wrapper or API page, else None."""
+    for key in WRAPPER_KEYS:
+        if isinstance(value.get(key), list):
+            return key
+    for key, paging in PAGE_KEYS.items():
+        if isinstance(value.get(key), list) and (
+            any(p in value for p in paging) or (key == "items" and value.get("kind") == "EventList")
+        ):
+            return key
+    return None
+
+
 _WRAPPED_HEAD = re.compile(r'\s*(?:\[|\{\s*"(?:' + "|".join(WRAPPER_KEYS) + r')"\s*:\s*\[)\s*')
 
 
@@ -231,7 +250,7 @@ def sniff(path: Path) -> Sniffed:
         except ValueError:
             # The first object spans several lines: pretty-printed (one document or jq output).
             return Sniffed("document", encoding, gzipped, head)
-        if isinstance(first, dict) and any(isinstance(first.get(k), list) for k in WRAPPER_KEYS):
+        if isinstance(first, dict) and records_key(first):
             return Sniffed("document", encoding, gzipped, head)
         return Sniffed("lines", encoding, gzipped, head)
     # Text before the JSON: prefixed lines, syslog framing, or not JSON (the adapter decides).
@@ -371,8 +390,8 @@ def iter_document_records(path: Path) -> Iterator[DocRecord]:
             continue
         if isinstance(value, list):
             yield from _array_items(text, pos, line, decoder)
-        elif isinstance(value, dict) and any(isinstance(value.get(k), list) for k in WRAPPER_KEYS):
-            yield from _wrapper_items(text, pos, line, decoder)
+        elif isinstance(value, dict) and (key := records_key(value)):
+            yield from _wrapper_items(text, pos, line, decoder, key)
         else:
             yield DocRecord(text[pos:end], line)
         line += text.count("\n", pos, end)
@@ -397,9 +416,9 @@ def _array_items(text: str, pos: int, line: int, decoder: json.JSONDecoder) -> I
 
 
 def _wrapper_items(
-    text: str, pos: int, line: int, decoder: json.JSONDecoder
+    text: str, pos: int, line: int, decoder: json.JSONDecoder, records: str
 ) -> Iterator[DocRecord]:
-    """Items of the ``Records``/``records`` array inside the object starting at ``pos``."""
+    """Items of the ``records`` array (``Records``, ``items``, ...) inside the object at ``pos``."""
     pos += 1  # the '{'
     while True:
         pos, line = _skip_ws(text, pos, line, extra=",")
@@ -407,7 +426,7 @@ def _wrapper_items(
             return
         key, pos = decoder.raw_decode(text, pos)
         pos, line = _skip_ws(text, pos, line, extra=":")
-        if key in WRAPPER_KEYS and text[pos] == "[":
+        if key == records and text[pos] == "[":
             start = pos
             yield from _array_items(text, pos, line, decoder)
             _, pos = decoder.raw_decode(text, start)

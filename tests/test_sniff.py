@@ -144,3 +144,16 @@ def test_a_corrupt_record_in_a_pretty_document_loses_nothing_after_it(tmp_path: 
     recs = list(sniff.iter_document_records(jq))
     assert [json.loads(r.text)["i"] for r in recs if r.problem is None] == [0, 1, 2, 3, 5]
     assert sum(1 for r in recs if r.problem) == 1
+
+
+def test_records_key_tells_api_pages_from_lists_of_objects() -> None:
+    """An array under `items`/`logs` holds records only next to a paging key (or in a k8s
+    EventList): a `kind: List` of RBAC objects or a snapshot with an `items` field is not a page."""
+    assert sniff.records_key({"Records": [{}]}) == "Records"
+    assert sniff.records_key({"cursor": "c", "has_more": False, "items": []}) == "items"
+    assert sniff.records_key({"kind": "EventList", "items": [{}]}) == "items"
+    assert sniff.records_key({"page": 2, "logs": [{}]}) == "logs"
+    assert sniff.records_key({"kind": "List", "apiVersion": "v1", "items": [{}]}) is None
+    assert sniff.records_key({"items": [{}]}) is None
+    assert sniff.records_key({"logs": [{}]}) is None
+    assert sniff.records_key({"items": "not a list", "cursor": "c"}) is None
