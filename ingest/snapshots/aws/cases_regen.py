@@ -5,7 +5,6 @@ python -m ingest.snapshots.aws.cases_regen [NAME ...]
 
 from __future__ import annotations
 
-import gzip
 import json
 import sys
 from collections.abc import Sequence
@@ -15,16 +14,12 @@ from pathlib import Path
 from ingest.snapshots.aws.build import build
 from ingest.snapshots.goldens import EXPECTED, SNAPSHOT_TIME, Goldens, render
 from ingest.snapshots.model import SnapshotDoc, SnapshotResult
+from ingest.snapshots.reading import decode_export
 
 
 def read_doc(path: Path, snapshot_time: datetime = SNAPSHOT_TIME) -> SnapshotDoc:
     """One saved CLI output (gzip and byte-order marks handled); not JSON -> payload None."""
-    raw = path.read_bytes()
-    if raw[:2] == b"\x1f\x8b":
-        raw = gzip.decompress(raw)
-    text = (
-        raw.decode("utf-16") if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else raw.decode("utf-8-sig")
-    )
+    text = decode_export(path.read_bytes())
     try:
         payload = json.loads(text)
     except ValueError:

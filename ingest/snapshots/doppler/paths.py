@@ -2,34 +2,20 @@
 
 from __future__ import annotations
 
-import json
-import zlib
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
-from ingest import sniff
-from ingest.errors import UnreadableInput
 from ingest.snapshots.doppler.recognise import api_path_from_filename
 from ingest.snapshots.model import SnapshotDoc
+from ingest.snapshots.reading import json_or_empty, read_export
 
 
 def read_snapshot(path: Path, *, snapshot_time: datetime | None = None) -> SnapshotDoc:
     """One saved response; the snapshot time defaults to the file's modification time."""
-    absolute = path.resolve()
-    stream, _, _ = sniff.open_bytes(absolute)
-    try:
-        text = stream.read().decode("utf-8")
-        payload = json.loads(text) if text.strip() else None
-    except (OSError, ValueError, EOFError, zlib.error) as exc:
-        raise UnreadableInput(
-            f"not a JSON document: {exc}", file=str(absolute), hint="save the API response as is"
-        ) from exc
-    finally:
-        stream.close()
-    mtime = datetime.fromtimestamp(absolute.stat().st_mtime, tz=UTC)
-    return SnapshotDoc(
-        origin_file=str(absolute),
-        api_path=api_path_from_filename(absolute),
-        payload=payload,
-        snapshot_time=snapshot_time or mtime,
+    return read_export(
+        path,
+        snapshot_time=snapshot_time,
+        api_path=api_path_from_filename(path.resolve()),
+        hint="save the API response as is",
+        parse=json_or_empty,
     )

@@ -26,17 +26,15 @@ True
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
-import zlib
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from ingest.errors import UnreadableInput
 from ingest.snapshots.gcp.model import SnapshotDoc
+from ingest.snapshots.reading import read_export
 
 _SUFFIXES = (".json", ".jsonl", ".ndjson", ".gz", ".txt", ".out")
 _SEP = r"(?:/|__)"
@@ -89,14 +87,6 @@ def api_path_from_filename(path: Path) -> str | None:
     return _match("/".join([*dirs[-5:], stem]))
 
 
-def _decode(raw: bytes) -> str:
-    if raw[:2] == b"\x1f\x8b":
-        raw = gzip.decompress(raw)
-    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return raw.decode("utf-16")
-    return raw.decode("utf-8-sig")
-
-
 def parse_text(text: str) -> Any:
     """One JSON document, or JSON lines (``gcloud asset export``) as a list of records."""
     try:
@@ -109,23 +99,11 @@ def parse_text(text: str) -> Any:
 
 
 def read_snapshot(path: Path, *, snapshot_time: datetime | None = None) -> SnapshotDoc:
-    """Read one saved export; the snapshot time defaults to the file's modification time.
-
-    Raises ``UnreadableInput`` when the file is neither JSON nor JSON lines.
-    """
-    absolute = path.resolve()
-    try:
-        payload = parse_text(_decode(absolute.read_bytes()))
-        mtime = absolute.stat().st_mtime
-    except (OSError, ValueError, EOFError, zlib.error) as exc:
-        raise UnreadableInput(
-            f"not a JSON document: {exc}",
-            file=str(absolute),
-            hint="save gcloud output with --format=json",
-        ) from exc
-    return SnapshotDoc(
-        origin_file=str(absolute),
-        api_path=api_path_from_filename(absolute),
-        payload=payload,
-        snapshot_time=snapshot_time or datetime.fromtimestamp(mtime, tz=UTC),
+    """Read one saved export (JSON, or JSON lines); the time defaults to the file's mtime."""
+    return read_export(
+        path,
+        snapshot_time=snapshot_time,
+        api_path=api_path_from_filename(path.resolve()),
+        hint="save gcloud output with --format=json",
+        parse=parse_text,
     )

@@ -23,16 +23,12 @@ True
 
 from __future__ import annotations
 
-import gzip
-import json
 import re
-import zlib
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 
-from ingest.errors import UnreadableInput
 from ingest.snapshots.onepassword.model import SnapshotDoc
+from ingest.snapshots.reading import json_or_empty, read_export
 
 _SUFFIXES = (".json", ".jsonl", ".gz", ".txt", ".out")
 _FLAT = re.compile(r"^(?P<kind>vaults|groups)__(?P<ref>.+?)__(?P<what>users|groups)$")
@@ -65,34 +61,12 @@ def api_path_from_filename(path: Path) -> str | None:
     return stem.lower() if stem.lower() in _LISTS else None
 
 
-def _decode(raw: bytes) -> str:
-    if raw[:2] == b"\x1f\x8b":
-        raw = gzip.decompress(raw)
-    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return raw.decode("utf-16")
-    return raw.decode("utf-8-sig")
-
-
-def _parse(text: str) -> Any:
-    return json.loads(text) if text.strip() else None
-
-
 def read_snapshot(path: Path, *, snapshot_time: datetime | None = None) -> SnapshotDoc:
-    """Read one saved ``op ... --format json`` output; the snapshot time defaults to the file's
-    modification time. Raises ``UnreadableInput`` when it is not JSON."""
-    absolute = path.resolve()
-    try:
-        payload = _parse(_decode(absolute.read_bytes()))
-        mtime = absolute.stat().st_mtime
-    except (OSError, ValueError, EOFError, zlib.error) as exc:
-        raise UnreadableInput(
-            f"not a JSON document: {exc}",
-            file=str(absolute),
-            hint="save op output with --format json",
-        ) from exc
-    return SnapshotDoc(
-        origin_file=str(absolute),
-        api_path=api_path_from_filename(absolute),
-        payload=payload,
-        snapshot_time=snapshot_time or datetime.fromtimestamp(mtime, tz=UTC),
+    """Read one saved ``op ... --format json`` output; the time defaults to the file's mtime."""
+    return read_export(
+        path,
+        snapshot_time=snapshot_time,
+        api_path=api_path_from_filename(path.resolve()),
+        hint="save op output with --format json",
+        parse=json_or_empty,
     )

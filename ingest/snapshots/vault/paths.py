@@ -10,14 +10,11 @@ Users save ``vault read -format=json <path>`` output under names that carry the 
 
 from __future__ import annotations
 
-import gzip
-import json
-import zlib
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote
 
-from ingest.errors import UnreadableInput
+from ingest.snapshots.reading import read_export
 from ingest.snapshots.vault.model import SnapshotDoc
 
 # First segments of API paths that are not secrets-engine mounts.
@@ -75,34 +72,11 @@ def api_path_from_filename(path: Path) -> str | None:
     return None
 
 
-def _decode(raw: bytes) -> str:
-    if raw[:2] == b"\x1f\x8b":
-        raw = gzip.decompress(raw)
-    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return raw.decode("utf-16")
-    return raw.decode("utf-8-sig")
-
-
 def read_snapshot(path: Path, *, snapshot_time: datetime | None = None) -> SnapshotDoc:
-    """Read one saved response; the snapshot time defaults to the file's modification time.
-
-    Raises ``UnreadableInput`` when the file is not JSON (gzip and BOMs are handled).
-    """
-    absolute = path.resolve()
-    try:
-        raw = absolute.read_bytes()
-        payload = json.loads(_decode(raw))
-        mtime = absolute.stat().st_mtime
-    except (OSError, ValueError, EOFError, zlib.error) as exc:
-        raise UnreadableInput(
-            f"not a JSON document: {exc}",
-            file=str(absolute),
-            hint="save Vault responses with -format=json",
-        ) from exc
-    when = snapshot_time or datetime.fromtimestamp(mtime, tz=UTC)
-    return SnapshotDoc(
-        origin_file=str(absolute),
-        api_path=api_path_from_filename(absolute),
-        payload=payload,
-        snapshot_time=when,
+    """Read one saved response; the snapshot time defaults to the file's modification time."""
+    return read_export(
+        path,
+        snapshot_time=snapshot_time,
+        api_path=api_path_from_filename(path.resolve()),
+        hint="save Vault responses with -format=json",
     )
