@@ -265,17 +265,7 @@ def _first_record(path: Path, shaped: sniff.Sniffed) -> Any:
 
 
 def _load_document(path: Path) -> Any:
-    stream, _, _ = sniff.open_bytes(path)
-    try:
-        text = stream.read().decode("utf-8", errors="replace")
-    except (OSError, EOFError, zlib.error) as exc:
-        raise UnreadableInput(
-            f"corrupt or truncated compressed data: {exc}",
-            file=str(path),
-            hint="the file was damaged while copying; fetch it again",
-        ) from exc
-    finally:
-        stream.close()
+    text = sniff.read_text(path)
     try:
         return json.loads(text)
     except RecursionError:

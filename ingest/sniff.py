@@ -129,6 +129,23 @@ def open_bytes(path: Path) -> tuple[IO[bytes], str, bool]:
     return stream, encoding, gzipped
 
 
+def read_text(path: Path) -> str:
+    """The whole decoded text of ``path`` (gzip by magic, BOMs removed, UTF-16 re-encoded); a
+    damaged compressed file is an ``UnreadableInput`` naming it."""
+    stream, _, _ = open_bytes(path)
+    try:
+        data = stream.read()
+    except (OSError, EOFError, zlib.error) as exc:
+        raise UnreadableInput(
+            f"corrupt or truncated compressed data: {exc}",
+            file=str(path),
+            hint="the file was damaged while copying; fetch it again",
+        ) from exc
+    finally:
+        stream.close()
+    return data.decode("utf-8", errors="replace")
+
+
 class HashingReader(io.RawIOBase):
     """A read-only file wrapper that feeds every byte read into a sha256 (one pass, not two)."""
 

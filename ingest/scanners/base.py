@@ -11,7 +11,7 @@ from typing import Any
 
 from ingest import sniff
 from ingest.scanners.model import Context, Finding
-from ingest.scanners.reading import Record, read_text
+from ingest.scanners.reading import Record
 
 HEAD_LINES = 50
 WHOLE_READ_MAX = 64 << 20  # detection reads a whole document only below this size
@@ -63,7 +63,7 @@ class Head:
     def document(self) -> Any:
         """The whole file as one JSON value (None when it is not one)."""
         try:
-            return json.loads(read_text(self.path))
+            return json.loads(sniff.read_text(self.path))
         except (ValueError, RecursionError):
             return None
 

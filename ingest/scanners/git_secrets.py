@@ -21,7 +21,8 @@ from typing import Any
 
 from ingest.scanners.base import Head, Scanner
 from ingest.scanners.model import FALLBACK_KIND, Context, Finding
-from ingest.scanners.reading import Record, read_text, text_lines
+from ingest.scanners.reading import Record, text_lines
+from ingest.sniff import read_text
 
 NAME = "git-secrets"
 MARKER = "[ERROR] Matched one or more prohibited patterns"

@@ -22,7 +22,8 @@ from typing import Any
 
 from ingest.scanners.base import Head, Scanner
 from ingest.scanners.model import Context, Finding, as_int, parse_time, text
-from ingest.scanners.reading import Record, csv_rows, json_document, read_text
+from ingest.scanners.reading import Record, csv_rows, json_document
+from ingest.sniff import read_text
 
 NAME = "gitleaks"
 CSV_HEADER = "RuleID,Commit,File,SymlinkFile,Secret,Match"

@@ -11,14 +11,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ingest import sniff
-from ingest.errors import UnreadableInput
 
 
 @dataclass(frozen=True)
@@ -30,22 +28,6 @@ class Record:
     text: str  # as read, for quarantine
     problem: str | None = None  # set: quarantine with this reason
     skip: str | None = None  # set: out of scope (a log line), counted as skipped
-
-
-def read_text(path: Path) -> str:
-    """The decoded text of ``path`` (gzip by magic, BOMs removed, UTF-16 re-encoded)."""
-    stream, _, _ = sniff.open_bytes(path)
-    try:
-        data = stream.read()
-    except (OSError, EOFError, zlib.error) as exc:
-        raise UnreadableInput(
-            f"corrupt or truncated compressed data: {exc}",
-            file=str(path),
-            hint="the file was damaged while copying; fetch it again",
-        ) from exc
-    finally:
-        stream.close()
-    return data.decode("utf-8", errors="replace")
 
 
 def json_lines(text: str) -> Iterator[Record]:

@@ -16,7 +16,8 @@ from typing import Any
 
 from ingest.scanners.base import Head, Scanner
 from ingest.scanners.model import Context, Finding, as_int, parse_time, text
-from ingest.scanners.reading import Record, json_lines, read_text
+from ingest.scanners.reading import Record, json_lines
+from ingest.sniff import read_text
 
 NAME = "trufflehog"
 _BANNER = "TruffleHog. Unearth your secrets."

@@ -105,6 +105,31 @@ def take_raw(events: pa.Table, text: pa.Array) -> pa.Array:
     return pc.if_else(pc.is_null(override), taken, override)
 
 
+def map_block(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    file_idx: int | pa.Array,
+    lines: pa.Array,
+    line_numbers: pa.Array,
+    *,
+    store: str | None,
+) -> None:
+    """Run a mapping over one block of lines (the relation ``batch``) into the table ``entries``."""
+    con.register("batch", chunked_batch(file_idx, lines, line_numbers))
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE entries AS {sql}", {"store": store})
+    finally:
+        con.unregister("batch")
+
+
+def quarantined(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """The ``entries`` a mapping refused, in the shape the pipeline quarantines."""
+    return con.sql(
+        "SELECT file_idx, line, quarantine_reason AS reason, original AS raw "
+        "FROM entries WHERE quarantine_reason IS NOT NULL"
+    ).to_arrow_table()
+
+
 DISPOSITION_SQL = """
 SELECT r, file_idx, event_id, CAST(event_time AS DATE) AS event_date,
     CASE WHEN skip_reason IS NOT NULL THEN 'skipped'
@@ -160,7 +185,6 @@ class SqlAdapter:
     def feed(self, file_idx: int | pa.Array, lines: pa.Array, line_numbers: pa.Array) -> pa.Table:
         self.text = lines
         con = self.con
-        con.register("batch", chunked_batch(file_idx, lines, line_numbers))
         # Fan-out: every row of one record carries the record's ``bidx`` as a real ``rowid``
         # column (DuckDB lets a column of that name shadow the row id), so the pipeline's join of
         # ``disp.r`` on ``entries.rowid`` brings all of a record's events along with its one
@@ -171,14 +195,8 @@ class SqlAdapter:
             if self.fan_out
             else self.mapping_sql
         )
-        try:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE entries AS {sql}", {"store": self.store})
-        finally:
-            con.unregister("batch")
-        bad = con.sql(
-            "SELECT file_idx, line, quarantine_reason AS reason, original AS raw "
-            "FROM entries WHERE quarantine_reason IS NOT NULL"
-        ).to_arrow_table()
+        map_block(con, sql, file_idx, lines, line_numbers, store=self.store)
+        bad = quarantined(con)
         heads = "AND fan_head" if self.fan_out else ""
         con.execute(
             "CREATE OR REPLACE TEMP TABLE disp AS " + DISPOSITION_SQL.replace("$heads_only", heads)

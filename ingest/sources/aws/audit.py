@@ -20,7 +20,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ingest.redact import Redactor
-from ingest.sources.base import DISPOSITION_SQL, AuditSource, SqlAdapter, chunked_batch
+from ingest.sources.base import (
+    DISPOSITION_SQL,
+    AuditSource,
+    SqlAdapter,
+    map_block,
+    quarantined,
+)
 
 SOURCE = "aws"
 HERE = Path(__file__).parent
@@ -195,12 +201,8 @@ class CloudTrailAudit(SqlAdapter):
         """The SqlAdapter steps, with batch linking between the mapping and the dispositions."""
         self.text = lines
         con = self.con
-        con.register("batch", chunked_batch(file_idx, lines, line_numbers))
-        try:
-            sql = mapping_sql(variant_for(lines))
-            con.execute(f"CREATE OR REPLACE TEMP TABLE entries AS {sql}", {"store": self.store})
-        finally:
-            con.unregister("batch")
+        sql = mapping_sql(variant_for(lines))
+        map_block(con, sql, file_idx, lines, line_numbers, store=self.store)
         # Gates on the raw text (C++ substring scans, no statement to plan): a false positive
         # only costs a no-op UPDATE.
         has_batch = _mentions(lines, "BatchGetSecretValue")
@@ -209,10 +211,7 @@ class CloudTrailAudit(SqlAdapter):
         if has_batch:
             con.execute(REMEMBER_BATCHES)
             self._batches_seen = True
-        bad = con.sql(
-            "SELECT file_idx, line, quarantine_reason AS reason, original AS raw "
-            "FROM entries WHERE quarantine_reason IS NOT NULL"
-        ).to_arrow_table()
+        bad = quarantined(con)
         # One disposition per record: no fan-out rows here (the placeholder is for SqlAdapter's).
         disp = DISPOSITION_SQL.replace("$heads_only", "")
         con.execute(f"CREATE OR REPLACE TEMP TABLE disp AS {disp}")

@@ -33,8 +33,9 @@ from ingest.sources.base import (
     AuditSource,
     SqlAdapter,
     carry_pending,
-    chunked_batch,
     load_sql,
+    map_block,
+    quarantined,
 )
 
 SOURCE = "k8s"
@@ -171,17 +172,8 @@ class K8sAudit(SqlAdapter):
     def feed(self, file_idx: int | pa.Array, lines: pa.Array, line_numbers: pa.Array) -> pa.Table:
         self.text = lines
         con = self.con
-        con.register("batch", chunked_batch(file_idx, lines, line_numbers))
-        try:
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE entries AS {self.mapping_sql}", {"store": self.store}
-            )
-        finally:
-            con.unregister("batch")
-        bad = con.sql(
-            "SELECT file_idx, line, quarantine_reason AS reason, original AS raw "
-            "FROM entries WHERE quarantine_reason IS NOT NULL"
-        ).to_arrow_table()
+        map_block(con, self.mapping_sql, file_idx, lines, line_numbers, store=self.store)
+        bad = quarantined(con)
         con.execute("DELETE FROM entries WHERE quarantine_reason IS NOT NULL")
         if self._has_pending:
             con.execute("INSERT INTO entries BY NAME SELECT * FROM pending")

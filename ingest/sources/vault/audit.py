@@ -21,7 +21,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ingest.redact import Redactor
-from ingest.sources.base import AuditSource, carry_pending, chunked_batch, load_sql, take_raw
+from ingest.sources.base import (
+    AuditSource,
+    carry_pending,
+    chunked_batch,
+    load_sql,
+    quarantined,
+    take_raw,
+)
 
 SOURCE = "vault"
 # A Vault audit file does not name its cluster: --store does, else this (never a temp path).
@@ -143,10 +150,7 @@ class VaultAudit:
             self._parse("(" + keys_sql() + ")", parse_all=False)
         finally:
             con.unregister("batch")
-        bad = con.sql(
-            "SELECT file_idx, line, quarantine_reason AS reason, original AS raw "
-            "FROM entries WHERE quarantine_reason IS NOT NULL"
-        ).to_arrow_table()
+        bad = quarantined(con)
         con.execute("DELETE FROM entries WHERE quarantine_reason IS NOT NULL")
         if self._has_pending:
             con.execute("INSERT INTO entries BY NAME SELECT * FROM pending")
