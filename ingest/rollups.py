@@ -1,11 +1,12 @@
 """Tables derived at ingest: access rollups and identity resolution.
 
 Whole-lake questions (every principal→secret pair with first/last seen, top secrets by distinct
-readers, daily volumes, per-principal baselines) would scan every event. Instead each ingest run
-aggregates the events *it* wrote, once, into ``rollup_pairs`` and ``rollup_daily`` (one file set
-per run; queries aggregate the partial rows again, which is exact for counts, min and max). Only
-``rollup_daily.secrets`` (distinct secrets) is per run: a day split across two runs counts each
-run's distinct set, and the column says so.
+readers, daily volumes, per-principal baselines, which hours a store logged anything) would scan
+every event. Instead each ingest run aggregates the events *it* wrote, once, into
+``rollup_pairs``, ``rollup_daily`` and ``rollup_hours`` (one file set per run; queries aggregate
+the partial rows again, which is exact for counts, min and max). Only ``rollup_daily.secrets``
+(distinct secrets) is per run: a day split across two runs counts each run's distinct set, and
+the column says so.
 
 ``identities`` is rebuilt after every run from the rollups and the principals snapshots: one row
 per (source, principal_id), mapped to one person or workload across managers:
@@ -46,38 +47,55 @@ def _read(lake: Lake, table: str, files: list[Path] | None = None) -> str | None
     return f"read_parquet([{listed}], union_by_name = true{hive})"
 
 
-def update_rollups(con: duckdb.DuckDBPyConnection, lake: Lake, ingest_id: str) -> int:
-    """Aggregate the events written by ``ingest_id`` into the rollup tables; returns their count."""
+ROLLUPS = ("rollup_pairs", "rollup_daily", "rollup_hours")
+
+
+def update_rollups(
+    con: duckdb.DuckDBPyConnection,
+    lake: Lake,
+    ingest_id: str,
+    tables: tuple[str, ...] = ROLLUPS,
+) -> int:
+    """Aggregate the events written by ``ingest_id`` into the rollup ``tables``; returns the
+    number of rollup rows written."""
     mine = [f for f in lake.files("events") if f.name.startswith(ingest_id + "-")]
     src = _read(lake, "events", mine)
     if src is None:
         return 0
     params = {"ingest_id": ingest_id}
-    pairs = con.sql(
-        f"""
+    written = 0
+    for table in tables:
+        rows = con.sql(_ROLLUP_SQL[table].format(src=src), params=params).to_arrow_table()
+        lake.write(table, rows, ingest_id, presorted=True)
+        written += rows.num_rows
+    return written
+
+
+# Each rollup of one run's events, sorted as tables.yml declares (source first: the partition).
+_ROLLUP_SQL = {
+    "rollup_pairs": """
         SELECT source, store, principal_id, any_value(principal_name) AS principal_name,
             any_value(principal_type) AS principal_type, secret_id, action, outcome,
             count(*) AS events, min(event_time) AS first_seen, max(event_time) AS last_seen,
             $ingest_id AS ingest_id
         FROM {src}
         GROUP BY source, store, principal_id, secret_id, action, outcome
-        ORDER BY source, secret_id, principal_id
-        """,
-        params=params,
-    ).to_arrow_table()
-    daily = con.sql(
-        f"""
+        ORDER BY source, secret_id, principal_id""",
+    "rollup_daily": """
         SELECT source, store, event_date, principal_id, action, outcome, count(*) AS events,
             count(DISTINCT secret_id) AS secrets, $ingest_id AS ingest_id
         FROM {src}
         GROUP BY source, store, event_date, principal_id, action, outcome
-        ORDER BY source, event_date, principal_id
-        """,
-        params=params,
-    ).to_arrow_table()
-    lake.write("rollup_pairs", pairs, ingest_id, presorted=True)
-    lake.write("rollup_daily", daily, ingest_id, presorted=True)
-    return int(pairs.num_rows + daily.num_rows)
+        ORDER BY source, event_date, principal_id""",
+    "rollup_hours": """
+        SELECT source, store, event_date, CAST(hour(event_time) AS BIGINT) AS hour,
+            count(*) AS events,
+            count(*) FILTER (WHERE action IN ('read', 'list', 'describe')) AS access_events,
+            min(event_time) AS first_seen, max(event_time) AS last_seen, $ingest_id AS ingest_id
+        FROM {src}
+        GROUP BY ALL
+        ORDER BY source, event_date, hour, store""",
+}
 
 
 def rebuild_identities(con: duckdb.DuckDBPyConnection, lake: Lake, ingest_id: str) -> int:

@@ -52,6 +52,17 @@ def test_rollups_sum_to_the_events_across_runs(tmp_path: Path) -> None:
         "GROUP BY ALL ORDER BY ALL"
     ).fetchall()
     assert daily_rolled == daily_direct
+    hours_direct = con.sql(
+        "SELECT source, store, event_date, hour(event_time), count(*), "
+        "count(*) FILTER (WHERE action IN ('read', 'list', 'describe')), min(event_time), "
+        "max(event_time) FROM events GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
+    hours_rolled = con.sql(
+        "SELECT source, store, event_date, hour, sum(events)::BIGINT, sum(access_events)::BIGINT, "
+        "min(first_seen), max(last_seen) FROM rollup_hours GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
+    assert hours_rolled == hours_direct
+    assert len(hours_direct) > 5
 
 
 def test_reingesting_the_same_files_adds_no_rollup_rows(tmp_path: Path) -> None:

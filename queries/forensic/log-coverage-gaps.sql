@@ -1,13 +1,14 @@
 -- log-coverage-gaps: runs of whole UTC hours in the window in which a store logged nothing.
 WITH seen AS (
-    SELECT e.source, e.store, date_trunc('hour', e.event_time) AS hour
-    FROM events AS e
+    -- Hours with at least one event in the window (and the week before, to know the stores),
+    -- from the hourly rollup written at ingest instead of the events themselves.
+    SELECT DISTINCT r.source, r.store, CAST(r.event_date AS TIMESTAMPTZ) + to_hours(r.hour) AS hour
+    FROM rollup_hours AS r
     WHERE
-        e.event_date BETWEEN CAST($from - INTERVAL 7 DAY AS DATE) AND CAST($to AS DATE)
-        AND e.event_time >= $from - INTERVAL 7 DAY
-        AND e.event_time < $to
-        AND (CAST($source AS VARCHAR) IS NULL OR e.source = $source)
-    GROUP BY ALL
+        r.event_date BETWEEN CAST($from - INTERVAL 7 DAY AS DATE) AND CAST($to AS DATE)
+        AND r.last_seen >= $from - INTERVAL 7 DAY
+        AND r.first_seen < $to
+        AND (CAST($source AS VARCHAR) IS NULL OR r.source = $source)
 ),
 stores AS (
     SELECT DISTINCT source, store FROM seen

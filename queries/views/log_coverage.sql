@@ -10,16 +10,17 @@
 -- by a filter (Vault Enterprise audit filters, CloudTrail event selectors) on days that still
 -- have other events.
 WITH days AS (
+    -- From the hourly rollup written at ingest (exact: counts add up, min/max of partials).
     SELECT
         source,
         store,
         event_date AS day,
-        count(*) AS events,
-        count(*) FILTER (WHERE action IN ('read', 'list', 'describe')) AS access_events,
-        count(DISTINCT hour(event_time)) AS hours_with_events,
-        min(event_time) AS first_event,
-        max(event_time) AS last_event
-    FROM events
+        CAST(sum(events) AS BIGINT) AS events,
+        CAST(sum(access_events) AS BIGINT) AS access_events,
+        count(DISTINCT hour) AS hours_with_events,
+        min(first_seen) AS first_event,
+        max(last_seen) AS last_event
+    FROM rollup_hours
     GROUP BY ALL
 ),
 spans AS (

@@ -15,6 +15,7 @@ import duckdb
 
 from ingest import schema as lake_schema
 from ingest.lake import Lake, rows_to_table
+from ingest.rollups import ROLLUPS, update_rollups
 from queries import catalogue
 from queries.lake import connect
 
@@ -93,6 +94,10 @@ def build(root: Path, given: dict[str, list[dict[str, Any]]]) -> duckdb.DuckDBPy
     for table, rows in given.items():
         assert table in declared, f"given: unknown table {table!r}"
         lake.write(table, rows_to_table(table, fill(table, rows)), "given")
+    # As ingest does: the rollups of the given events, unless a case gives rollup rows itself.
+    derived = tuple(t for t in ROLLUPS if t not in given)
+    if given.get("events") and derived:
+        update_rollups(duckdb.connect(), lake, "given", derived)
     return connect(root)
 
 
