@@ -25,10 +25,13 @@ from typing import Any
 import duckdb
 import yaml
 
+from queries.lake import scoped as lake_scoped
+
 FORENSIC = Path(__file__).with_name("forensic")
 PARAM_TYPES = ("string", "secret", "timestamp", "date", "int", "float", "interval", "bool")
 
 _SIDECAR_KEYS = {"title": True, "description": True, "params": False, "one_of": False}
+_SIDECAR_KEYS |= {"events_window": False}
 _SIDECAR_KEYS |= {"columns": True, "tests": True}
 _PARAM_KEYS = {"name": True, "type": True, "doc": True, "required": False, "default": False}
 _COLUMN_KEYS = {"name": True, "doc": True}
@@ -72,6 +75,10 @@ class Query:
     tests: tuple[Case, ...]
     sql: str
     path: Path
+    # Timestamp parameters bounding every event the query can match ("from", "to"): the run then
+    # binds only those days' files (queries.lake.scoped). The SQL must filter event_date as
+    # narrowly itself; the sidecar only declares it.
+    events_window: tuple[tuple[str, str], ...] = ()
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -225,6 +232,14 @@ def load_query(sidecar: Path) -> Query:
     for group in one_of:
         if not set(group) <= set(names):
             raise CatalogueError(f"{where}: one_of names unknown parameters {list(group)}")
+    window = _mapping(f"{where}: events_window", d.get("events_window") or {})
+    for bound, name in window.items():
+        p = next((p for p in params if p.name == name), None)
+        if bound not in ("from", "to") or p is None or p.type != "timestamp":
+            raise CatalogueError(
+                f"{where}: events_window maps 'from'/'to' to timestamp parameters, "
+                f"not {bound}: {name}"
+            )
     cols = [_keys(f"{where}: columns[{i}]", c, _COLUMN_KEYS) for i, c in enumerate(d["columns"])]
     tests = tuple(_case(f"{where}: tests[{i}]", t) for i, t in enumerate(_list(where, d["tests"])))
     if not tests:
@@ -239,6 +254,7 @@ def load_query(sidecar: Path) -> Query:
         tests=tests,
         sql=sql,
         path=sql_path,
+        events_window=tuple((str(k), str(v)) for k, v in window.items()),
     )
     for i, case in enumerate(tests):  # test parameters must be valid too
         try:
@@ -362,4 +378,9 @@ def run(
         if p.type == "secret" and values[p.name] is not None:
             window = (values.get("from"), values.get("to"))
             values[p.name] = resolve_secret(con, str(values[p.name]), *window)
-    return con.sql(query.sql, params=values)
+    bounds = {k: values[v] for k, v in query.events_window}
+    days = [
+        b.astimezone(UTC).date() if isinstance(b, datetime) else None
+        for b in (bounds.get("from"), bounds.get("to"))
+    ]
+    return lake_scoped(con, days[0], days[1]).sql(query.sql, params=values)

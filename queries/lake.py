@@ -7,6 +7,10 @@ configuration is locked, so ad-hoc SQL cannot read or write anything else on the
 
 from __future__ import annotations
 
+import re
+import weakref
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -21,12 +25,13 @@ def _sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def view_sql(lake: Lake, table: str) -> str:
+def view_sql(lake: Lake, table: str, files: list[Path] | None = None) -> str:
+    """The SELECT behind a table's view: ``files`` (default: every committed file of it)."""
     spec = lake_schema.load()[table]
     cols = ", ".join(
         f"CAST({c.name} AS {lake_schema.DUCKDB_TYPES[c.type]}) AS {c.name}" for c in spec.columns
     )
-    files = lake.files(table)
+    files = lake.files(table) if files is None else files
     if not files:
         empty = ", ".join(
             f"CAST(NULL AS {lake_schema.DUCKDB_TYPES[c.type]}) AS {c.name}" for c in spec.columns
@@ -44,11 +49,60 @@ def view_sql(lake: Lake, table: str) -> str:
     return f"SELECT {cols} FROM read_parquet({listed}, {opts})"
 
 
+@dataclass(frozen=True)
+class _EventFiles:
+    lake: Lake
+    by_day: tuple[tuple[date, Path], ...]  # every events file and its event_date partition
+
+
+# What each connection's events view lists, for narrowing it to a window (see ``scoped``).
+_EVENT_FILES: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, _EventFiles]
+_EVENT_FILES = weakref.WeakKeyDictionary()
+_DAY = re.compile(r"(?:^|/)event_date=(\d{4}-\d{2}-\d{2})(?:/|$)")
+
+
+def scoped(
+    con: duckdb.DuckDBPyConnection, first: date | None, last: date | None
+) -> duckdb.DuckDBPyConnection:
+    """A cursor of ``con`` whose ``events`` lists only the files of days ``first``..``last``
+    (either may be None: unbounded), or ``con`` itself when that would drop no file.
+
+    The view over every file makes DuckDB check each listed path at every bind (about 20 µs per
+    file: 13 ms for a 90-day, 7-manager lake), however narrow the query's date filter. A query
+    that can only match days in a known window binds the files of that window instead; its own
+    ``event_date`` filter must be at least as narrow, so the answer cannot change. The narrowed
+    view is a temporary view of the cursor: other users of ``con`` still see the whole lake.
+    """
+    known = _EVENT_FILES.get(con)
+    if known is None or (first is None and last is None):
+        return con
+    keep = [
+        path
+        for day, path in known.by_day
+        if (first is None or day >= first) and (last is None or day <= last)
+    ]
+    if len(keep) == len(known.by_day):
+        return con
+    cur = con.cursor()
+    cur.execute(f"CREATE TEMP VIEW events AS {view_sql(known.lake, 'events', keep)}")
+    return cur
+
+
+def _event_files(lake: Lake) -> _EventFiles | None:
+    by_day = []
+    for path in lake.files("events"):
+        match = _DAY.search(path.relative_to(lake.root).as_posix())
+        if match is None:
+            return None  # not the declared layout: never narrow
+        by_day.append((date.fromisoformat(match.group(1)), path))
+    return _EventFiles(lake, tuple(by_day))
+
+
 def connect(root: Path, *, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
     """Open the lake at ``root`` read-only; raises ``LakeError`` when it is not a lake."""
     lake = Lake.open(root)
     con = duckdb.connect(":memory:")
-    con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET GLOBAL TimeZone = 'UTC'")  # global: cursors (see scoped) inherit it
     if memory_limit:
         con.execute(f"SET memory_limit = {_sql_literal(memory_limit)}")
     for table in lake_schema.load().tables:
@@ -60,6 +114,9 @@ def connect(root: Path, *, memory_limit: str | None = None) -> duckdb.DuckDBPyCo
     con.execute(f"SET allowed_directories = [{', '.join(map(_sql_literal, tables))}]")
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
+    files = _event_files(lake)
+    if files is not None:
+        _EVENT_FILES[con] = files
     return con
 
 

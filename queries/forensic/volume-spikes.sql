@@ -1,15 +1,16 @@
 -- volume-spikes: days on which an identity read far more than its own baseline, by robust
 -- z-score = (x - median) / (1.4826 * MAD) over zero-filled daily counts.
 WITH daily AS (
+    -- Daily read counts from the ingest-time rollup (exact: partial counts add up).
     SELECT
-        coalesce(i.identity_id, e.source || ':' || e.principal_id) AS identity_id,
-        e.event_date AS day,
-        count(*) AS reads
-    FROM events AS e
+        coalesce(i.identity_id, r.source || ':' || r.principal_id) AS identity_id,
+        r.event_date AS day,
+        CAST(sum(r.events) AS BIGINT) AS reads
+    FROM rollup_daily AS r
     LEFT JOIN identities AS i USING (source, principal_id)
     WHERE
-        e.action = 'read'
-        AND e.event_date BETWEEN $from - CAST($lookback_days AS INTEGER) AND $to
+        r.action = 'read'
+        AND r.event_date BETWEEN $from - CAST($lookback_days AS INTEGER) AND $to
     GROUP BY ALL
 ),
 firsts AS (

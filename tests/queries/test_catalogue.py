@@ -105,6 +105,8 @@ def test_a_good_sidecar_loads(tmp_path: Path) -> None:
         ),
         (SIDECAR.replace("{name: t,", "{"), None, "missing ['name']"),
         ("title: [", None, "not valid YAML"),
+        (SIDECAR + "events_window: {from: who}\n", None, "events_window maps"),
+        (SIDECAR + "events_window: {since: who}\n", None, "events_window maps"),
     ],
 )
 def test_bad_sidecars_name_the_file_and_the_problem(
@@ -204,3 +206,47 @@ def test_parameters_cannot_inject_sql(tmp_path: Path, evil: str) -> None:
     # the literal value still works, so the empty results above are not an accident
     ok = catalogue.run(con, who, {"secret": "vault://prod/secret/app/db", **WINDOW}).fetchall()
     assert len(ok) == 1
+
+
+# Ten days of events; every windowed query must answer the same through the narrowed view.
+_SECRET, _PRINCIPAL, _CRED = "vault://prod/secret/app/db", "ent-ci", "acc-ci"
+_SPREAD = {
+    "events": [
+        {
+            "event_time": f"2026-03-{day:02d}T{hour:02d}:{minute:02d}:00Z",
+            "secret_id": _SECRET,
+            "principal_id": _PRINCIPAL,
+            "credential_id": _CRED,
+            "outcome": "denied" if hour == 23 else "success",  # a burst of 5 every night
+            "lease_id": f"lease-{day}-{hour}-{minute}",
+        }
+        for day in range(1, 11)
+        for hour, minutes in ((0, (30,)), (11, (30,)), (23, (30, 31, 32, 33, 34)))
+        for minute in minutes
+    ]
+}
+
+
+def test_windowed_queries_read_only_their_days_and_answer_the_same(tmp_path: Path) -> None:
+    from queries.lake import scoped
+
+    con = build(tmp_path / "lake", _SPREAD)
+    windowed = [q for q in catalogue.load().values() if q.events_window]
+    assert {q.id for q in windowed} >= {"who-read-secret", "principal-activity"}
+    # the window ends inside a day: that day's partition must still be read
+    window = {"from": "2026-03-03T12:00:00Z", "to": "2026-03-06T12:00:00Z"}
+    offered = {"secret": _SECRET, "principal": _PRINCIPAL, "credential": _CRED, **window}
+    offered["since"] = window["from"]
+    for query in windowed:
+        params = {p.name: offered[p.name] for p in query.params if p.name in offered}
+        narrowed = catalogue.run(con, query, params).fetchall()
+        values = catalogue.bind(query, params)
+        everything = con.sql(query.sql, params=values).fetchall()
+        assert narrowed == everything, query.id
+        assert narrowed, f"{query.id}: the case must match something to prove anything"
+    cursor = scoped(con, date(2026, 3, 3), date(2026, 3, 6))
+    assert cursor is not con
+    assert cursor.sql("SELECT count(*) FROM events").fetchall() == [(28,)]  # 4 days x 7
+    assert con.sql("SELECT count(*) FROM events").fetchall() == [(70,)]  # others see all
+    assert scoped(con, None, None) is con
+    assert scoped(con, date(2026, 1, 1), None) is con  # nothing to leave out
