@@ -3,8 +3,8 @@
 Whole-lake questions (every principal→secret pair with first/last seen, top secrets by distinct
 readers, daily volumes, per-principal baselines, which hours a store logged anything) would scan
 every event. Instead each ingest run aggregates the events *it* wrote, once, into
-``rollup_pairs``, ``rollup_daily`` and ``rollup_hours`` (one file set per run; queries aggregate
-the partial rows again, which is exact for counts, min and max). Only ``rollup_daily.secrets``
+the ``rollup_*`` tables (one file set per run; queries aggregate the partial rows again, which is
+exact for counts, min and max). Only ``rollup_daily.secrets``
 (distinct secrets) is per run: a day split across two runs counts each run's distinct set, and
 the column says so.
 
@@ -47,7 +47,14 @@ def _read(lake: Lake, table: str, files: list[Path] | None = None) -> str | None
     return f"read_parquet([{listed}], union_by_name = true{hive})"
 
 
-ROLLUPS = ("rollup_pairs", "rollup_daily", "rollup_hours")
+ROLLUPS = (
+    "rollup_pairs",
+    "rollup_daily",
+    "rollup_hours",
+    "rollup_reads_daily",
+    "rollup_ips_daily",
+    "rollup_principal_hours",
+)
 
 
 def update_rollups(
@@ -95,6 +102,27 @@ _ROLLUP_SQL = {
         FROM {src}
         GROUP BY ALL
         ORDER BY source, event_date, hour, store""",
+    "rollup_reads_daily": """
+        SELECT source, store, event_date, principal_id, secret_id,
+            any_value(secret_name) AS secret_name, outcome, count(*) AS events,
+            min(event_time) AS first_seen, max(event_time) AS last_seen, $ingest_id AS ingest_id
+        FROM {src}
+        WHERE action = 'read'
+        GROUP BY source, store, event_date, principal_id, secret_id, outcome
+        ORDER BY source, event_date, principal_id""",
+    "rollup_ips_daily": """
+        SELECT source, store, event_date, principal_id, source_ip, outcome, count(*) AS events,
+            min(event_time) AS first_seen, max(event_time) AS last_seen, $ingest_id AS ingest_id
+        FROM {src}
+        WHERE source_ip IS NOT NULL
+        GROUP BY source, store, event_date, principal_id, source_ip, outcome
+        ORDER BY source, event_date, principal_id""",
+    "rollup_principal_hours": """
+        SELECT source, store, event_date, CAST(hour(event_time) AS BIGINT) AS hour, principal_id,
+            count(*) AS events, $ingest_id AS ingest_id
+        FROM {src}
+        GROUP BY ALL
+        ORDER BY source, event_date, principal_id""",
 }
 
 

@@ -75,9 +75,9 @@ class Query:
     tests: tuple[Case, ...]
     sql: str
     path: Path
-    # Timestamp parameters bounding every event the query can match ("from", "to"): the run then
-    # binds only those days' files (queries.lake.scoped). The SQL must filter event_date as
-    # narrowly itself; the sidecar only declares it.
+    # Timestamp parameters bounding every event the query can match ("from", "to", and an
+    # interval "before" the start it also reads): the run then binds only those days' files
+    # (queries.lake.scoped). The SQL must filter event_date as narrowly itself.
     events_window: tuple[tuple[str, str], ...] = ()
 
     def param(self, name: str) -> Param | None:
@@ -235,10 +235,11 @@ def load_query(sidecar: Path) -> Query:
     window = _mapping(f"{where}: events_window", d.get("events_window") or {})
     for bound, name in window.items():
         p = next((p for p in params if p.name == name), None)
-        if bound not in ("from", "to") or p is None or p.type != "timestamp":
+        kind = "interval" if bound == "before" else "timestamp"
+        if bound not in ("from", "to", "before") or p is None or p.type != kind:
             raise CatalogueError(
-                f"{where}: events_window maps 'from'/'to' to timestamp parameters, "
-                f"not {bound}: {name}"
+                f"{where}: events_window maps 'from'/'to' to timestamp parameters and 'before' "
+                f"to an interval parameter, not {bound}: {name}"
             )
     cols = [_keys(f"{where}: columns[{i}]", c, _COLUMN_KEYS) for i, c in enumerate(d["columns"])]
     tests = tuple(_case(f"{where}: tests[{i}]", t) for i, t in enumerate(_list(where, d["tests"])))
@@ -379,8 +380,8 @@ def run(
             window = (values.get("from"), values.get("to"))
             values[p.name] = resolve_secret(con, str(values[p.name]), *window)
     bounds = {k: values[v] for k, v in query.events_window}
-    days = [
-        b.astimezone(UTC).date() if isinstance(b, datetime) else None
-        for b in (bounds.get("from"), bounds.get("to"))
-    ]
+    start, end, before = bounds.get("from"), bounds.get("to"), bounds.get("before")
+    if isinstance(start, datetime) and isinstance(before, timedelta):
+        start -= before  # the query also reads the lookback before its window
+    days = [b.astimezone(UTC).date() if isinstance(b, datetime) else None for b in (start, end)]
     return lake_scoped(con, days[0], days[1]).sql(query.sql, params=values)

@@ -1,26 +1,53 @@
 -- first-seen-pairs: an identity reading a secret for the first time inside the window, when its
 -- history over the lookback before the window never showed that pair.
-WITH reads AS (
+-- Whole days strictly inside the lookback or the window come from the daily read rollup; the
+-- three days a boundary cuts (start of the lookback, `from`, `to`) from the events themselves.
+-- Either way reads are folded per (principal, secret) before the identity join.
+WITH folded AS (
     SELECT
-        coalesce(i.identity_id, e.source || ':' || e.principal_id) AS identity_id,
+        r.source,
+        r.principal_id,
+        r.secret_id,
+        max(r.secret_name) AS secret_name,
+        min(r.first_seen) AS first_read,
+        CAST(sum(r.events) FILTER (WHERE r.event_date > CAST($from AS DATE)) AS BIGINT) AS reads_in_window
+    FROM rollup_reads_daily AS r
+    WHERE
+        r.outcome = 'success'
+        AND r.secret_id IS NOT NULL
+        AND r.event_date > CAST($from - $lookback AS DATE)
+        AND r.event_date < CAST($to AS DATE)
+        AND r.event_date <> CAST($from AS DATE)
+    GROUP BY ALL
+    UNION ALL
+    SELECT
+        e.source,
         e.principal_id,
         e.secret_id,
-        e.secret_name,
-        e.event_time
+        max(e.secret_name) AS secret_name,
+        min(e.event_time) AS first_read,
+        count(*) FILTER (WHERE e.event_time >= $from) AS reads_in_window
     FROM events AS e
-    LEFT JOIN identities AS i USING (source, principal_id)
     WHERE
         e.action = 'read'
         AND e.outcome = 'success'
         AND e.secret_id IS NOT NULL
-        AND e.event_date BETWEEN CAST($from - $lookback AS DATE) AND CAST($to AS DATE)
+        AND e.event_date IN (
+            CAST($from - $lookback AS DATE), CAST($from AS DATE), CAST($to AS DATE)
+        )
         AND e.event_time >= $from - $lookback
         AND e.event_time < $to
+    GROUP BY ALL
+),
+reads AS (
+    SELECT coalesce(i.identity_id, f.source || ':' || f.principal_id) AS identity_id, f.*
+    FROM folded AS f
+    LEFT JOIN identities AS i USING (source, principal_id)
 ),
 history AS (
     SELECT identity_id, count(DISTINCT secret_id) AS secrets_read_before
     FROM reads
-    WHERE event_time < $from
+    WHERE first_read < $from
     GROUP BY identity_id
 ),
 pairs AS (
@@ -28,12 +55,12 @@ pairs AS (
         identity_id,
         secret_id,
         max(secret_name) AS secret_name,
-        min(event_time) AS first_read,
-        count(*) AS reads_in_window,
+        min(first_read) AS first_read,
+        CAST(coalesce(sum(reads_in_window), 0) AS BIGINT) AS reads_in_window,
         list(DISTINCT principal_id ORDER BY principal_id) AS principal_ids
     FROM reads
     GROUP BY identity_id, secret_id
-    HAVING min(event_time) >= $from
+    HAVING min(first_read) >= $from
 )
 SELECT
     p.identity_id,

@@ -1,10 +1,12 @@
 -- off-hours-reads: reads in hours of the day (UTC) that the identity itself rarely uses, judged
 -- against its own activity over the lookback before the window.
+-- The rhythm (events per hour of day over the lookback) comes from the hourly principal rollup
+-- for whole days, and from the events for the two days the lookback's ends cut; the reads
+-- judged are the window's events.
 WITH ev AS (
     SELECT
         coalesce(i.identity_id, e.source || ':' || e.principal_id) AS identity_id,
         e.principal_id,
-        e.action,
         e.outcome,
         e.secret_id,
         e.source_ip,
@@ -13,14 +15,34 @@ WITH ev AS (
     FROM events AS e
     LEFT JOIN identities AS i USING (source, principal_id)
     WHERE
-        e.event_date BETWEEN CAST($from - $lookback AS DATE) AND CAST($to AS DATE)
-        AND e.event_time >= $from - $lookback
+        e.event_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
+        AND e.event_time >= $from
         AND e.event_time < $to
+        AND e.action = 'read'
+),
+history AS (
+    SELECT r.source, r.principal_id, r.hour AS hour_utc, sum(r.events) AS n
+    FROM rollup_principal_hours AS r
+    WHERE
+        r.event_date > CAST($from - $lookback AS DATE)
+        AND r.event_date < CAST($from AS DATE)
+    GROUP BY ALL
+    UNION ALL
+    SELECT e.source, e.principal_id, hour(e.event_time), count(*)
+    FROM events AS e
+    WHERE
+        e.event_date IN (CAST($from - $lookback AS DATE), CAST($from AS DATE))
+        AND e.event_time >= $from - $lookback
+        AND e.event_time < $from
+    GROUP BY ALL
 ),
 per_hour AS (
-    SELECT identity_id, hour_utc, count(*) AS n
-    FROM ev
-    WHERE event_time < $from
+    SELECT
+        coalesce(i.identity_id, h.source || ':' || h.principal_id) AS identity_id,
+        h.hour_utc,
+        CAST(sum(h.n) AS BIGINT) AS n
+    FROM history AS h
+    LEFT JOIN identities AS i USING (source, principal_id)
     GROUP BY ALL
 ),
 totals AS (
@@ -44,7 +66,5 @@ FROM ev AS r
 INNER JOIN totals AS t USING (identity_id)
 LEFT JOIN per_hour AS h USING (identity_id, hour_utc)
 WHERE
-    r.event_time >= $from
-    AND r.action = 'read'
-    AND coalesce(h.n, 0) / t.baseline_events < $max_share
-ORDER BY r.event_time, r.identity_id
+    coalesce(h.n, 0) / t.baseline_events < $max_share
+ORDER BY r.event_time, r.identity_id, r.principal_id, r.secret_id, r.outcome, r.source_ip

@@ -224,6 +224,16 @@ _SPREAD = {
         for hour, minutes in ((0, (30,)), (11, (30,)), (23, (30, 31, 32, 33, 34)))
         for minute in minutes
     ]
+    # day 5: a first read of another secret, at 04:00, from an address never seen before
+    + [
+        {
+            "event_time": "2026-03-05T04:00:00Z",
+            "secret_id": "vault://prod/secret/app/new",
+            "principal_id": _PRINCIPAL,
+            "credential_id": _CRED,
+            "source_ip": "203.0.113.9",
+        }
+    ]
 }
 
 
@@ -236,7 +246,7 @@ def test_windowed_queries_read_only_their_days_and_answer_the_same(tmp_path: Pat
     # the window ends inside a day: that day's partition must still be read
     window = {"from": "2026-03-03T12:00:00Z", "to": "2026-03-06T12:00:00Z"}
     offered = {"secret": _SECRET, "principal": _PRINCIPAL, "credential": _CRED, **window}
-    offered["since"] = window["from"]
+    offered |= {"since": window["from"], "lookback": "30d", "min_baseline": 5}
     for query in windowed:
         params = {p.name: offered[p.name] for p in query.params if p.name in offered}
         narrowed = catalogue.run(con, query, params).fetchall()
@@ -246,7 +256,7 @@ def test_windowed_queries_read_only_their_days_and_answer_the_same(tmp_path: Pat
         assert narrowed, f"{query.id}: the case must match something to prove anything"
     cursor = scoped(con, date(2026, 3, 3), date(2026, 3, 6))
     assert cursor is not con
-    assert cursor.sql("SELECT count(*) FROM events").fetchall() == [(28,)]  # 4 days x 7
-    assert con.sql("SELECT count(*) FROM events").fetchall() == [(70,)]  # others see all
+    assert cursor.sql("SELECT count(*) FROM events").fetchall() == [(29,)]  # 4 days x 7 + 1
+    assert con.sql("SELECT count(*) FROM events").fetchall() == [(71,)]  # others see all
     assert scoped(con, None, None) is con
     assert scoped(con, date(2026, 1, 1), None) is con  # nothing to leave out
