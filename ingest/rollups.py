@@ -72,13 +72,21 @@ def update_rollups(
     params = {"ingest_id": ingest_id}
     written = 0
     for table in tables:
-        rows = con.sql(_ROLLUP_SQL[table].format(src=src), params=params).to_arrow_table()
+        sql = f"{rollup_sql(table, src)} ORDER BY {_ROLLUP_ORDER[table]}"
+        rows = con.sql(sql, params=params).to_arrow_table()
         lake.write(table, rows, ingest_id, presorted=True)
         written += rows.num_rows
     return written
 
 
-# Each rollup of one run's events, sorted as tables.yml declares (source first: the partition).
+def rollup_sql(table: str, src: str) -> str:
+    """The SELECT that aggregates the events in ``src`` (a table expression) into rollup
+    ``table``; ``$ingest_id`` is left as a parameter."""
+    return _ROLLUP_SQL[table].format(src=src)
+
+
+# Each rollup of one run's events, and the order it is written in (tables.yml's sort, after the
+# partition key).
 _ROLLUP_SQL = {
     "rollup_pairs": """
         SELECT source, store, principal_id, any_value(principal_name) AS principal_name,
@@ -86,43 +94,45 @@ _ROLLUP_SQL = {
             count(*) AS events, min(event_time) AS first_seen, max(event_time) AS last_seen,
             $ingest_id AS ingest_id
         FROM {src}
-        GROUP BY source, store, principal_id, secret_id, action, outcome
-        ORDER BY source, secret_id, principal_id""",
+        GROUP BY source, store, principal_id, secret_id, action, outcome""",
     "rollup_daily": """
         SELECT source, store, event_date, principal_id, action, outcome, count(*) AS events,
             count(DISTINCT secret_id) AS secrets, $ingest_id AS ingest_id
         FROM {src}
-        GROUP BY source, store, event_date, principal_id, action, outcome
-        ORDER BY source, event_date, principal_id""",
+        GROUP BY source, store, event_date, principal_id, action, outcome""",
     "rollup_hours": """
         SELECT source, store, event_date, CAST(hour(event_time) AS BIGINT) AS hour,
             count(*) AS events,
             count(*) FILTER (WHERE action IN ('read', 'list', 'describe')) AS access_events,
             min(event_time) AS first_seen, max(event_time) AS last_seen, $ingest_id AS ingest_id
         FROM {src}
-        GROUP BY ALL
-        ORDER BY source, event_date, hour, store""",
+        GROUP BY ALL""",
     "rollup_reads_daily": """
         SELECT source, store, event_date, principal_id, secret_id,
             any_value(secret_name) AS secret_name, outcome, count(*) AS events,
             min(event_time) AS first_seen, max(event_time) AS last_seen, $ingest_id AS ingest_id
         FROM {src}
         WHERE action = 'read'
-        GROUP BY source, store, event_date, principal_id, secret_id, outcome
-        ORDER BY source, event_date, principal_id""",
+        GROUP BY source, store, event_date, principal_id, secret_id, outcome""",
     "rollup_ips_daily": """
         SELECT source, store, event_date, principal_id, source_ip, outcome, count(*) AS events,
             min(event_time) AS first_seen, max(event_time) AS last_seen, $ingest_id AS ingest_id
         FROM {src}
         WHERE source_ip IS NOT NULL
-        GROUP BY source, store, event_date, principal_id, source_ip, outcome
-        ORDER BY source, event_date, principal_id""",
+        GROUP BY source, store, event_date, principal_id, source_ip, outcome""",
     "rollup_principal_hours": """
         SELECT source, store, event_date, CAST(hour(event_time) AS BIGINT) AS hour, principal_id,
             count(*) AS events, $ingest_id AS ingest_id
         FROM {src}
-        GROUP BY ALL
-        ORDER BY source, event_date, principal_id""",
+        GROUP BY ALL""",
+}
+_ROLLUP_ORDER = {
+    "rollup_pairs": "source, secret_id, principal_id",
+    "rollup_daily": "source, event_date, principal_id",
+    "rollup_hours": "source, event_date, hour, store",
+    "rollup_reads_daily": "source, event_date, principal_id",
+    "rollup_ips_daily": "source, event_date, principal_id",
+    "rollup_principal_hours": "source, event_date, principal_id",
 }
 
 

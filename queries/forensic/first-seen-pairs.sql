@@ -57,7 +57,7 @@ pairs AS (
         max(secret_name) AS secret_name,
         min(first_read) AS first_read,
         CAST(coalesce(sum(reads_in_window), 0) AS BIGINT) AS reads_in_window,
-        list(DISTINCT principal_id ORDER BY principal_id) AS principal_ids
+        list_sort(list_distinct(list(principal_id))) AS principal_ids
     FROM reads
     GROUP BY identity_id, secret_id
     HAVING min(first_read) >= $from

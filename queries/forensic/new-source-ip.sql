@@ -59,7 +59,7 @@ per_ip AS (
         CAST(coalesce(sum(events), 0) AS BIGINT) AS events,
         CAST(coalesce(sum(successes), 0) AS BIGINT) AS successes,
         CAST(coalesce(sum(denied), 0) AS BIGINT) AS denied,
-        list(DISTINCT principal_id ORDER BY principal_id) AS principal_ids
+        list_sort(list_distinct(list(principal_id))) AS principal_ids
     FROM ev
     GROUP BY identity_id, source_ip
     HAVING min(first_seen) >= $from
