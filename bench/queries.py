@@ -43,8 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from ingest import schema as lake_schema  # noqa: E402
 from ingest.lake import Lake  # noqa: E402
-from ingest.rollups import ROLLUPS, rollup_sql, update_rollups  # noqa: E402
-from ingest.synth.lake import INGEST_ID as SYNTH_INGEST_ID  # noqa: E402
+from ingest.rollups import ROLLUPS, backfill_rollups, rollup_sql  # noqa: E402
 from ingest.synth.lake import build_lake  # noqa: E402
 from queries import catalogue  # noqa: E402
 from queries.lake import VIEWS, connect, view_sql  # noqa: E402
@@ -122,11 +121,8 @@ def ensure_lake(path: Path, events: int, days: int) -> float:
     """Build the synthetic lake unless a complete one is there; returns build seconds (0: kept)."""
     done = path / "_keytrail" / "bench-complete"
     if done.exists() and json.loads(done.read_text())["events"] == events:
-        # Kept from an older keytrail: derive rollup tables added since, as an upgrade would.
-        lake = Lake.open(path)
-        missing = tuple(t for t in ROLLUPS if not lake.files(t))
-        if missing:
-            update_rollups(duckdb.connect(), lake, SYNTH_INGEST_ID, missing)
+        # Kept from an older keytrail: derive rollup tables added since, as an ingest would.
+        backfill_rollups(duckdb.connect(), Lake.open(path))
         return 0.0
     if path.exists():
         shutil.rmtree(path)

@@ -497,6 +497,8 @@ class Ingest:
                     self._writer.drain()
                     rollups.update_rollups(self.con, self.lake, self.ingest_id)
                     rollups.rebuild_identities(self.con, self.lake, self.ingest_id)
+                # Runs written by an older keytrail get the rollup tables added since.
+                rollups.backfill_rollups(self.con, self.lake)
                 self._write_quarantine()
                 finished = datetime.now(UTC)
                 self._write_ingest_log([p.report for p in todo], finished)

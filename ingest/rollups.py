@@ -79,6 +79,33 @@ def update_rollups(
     return written
 
 
+def _run_of(path: Path) -> str:
+    """The ingest run that wrote a lake file (``<ingest_id>-<counter>.parquet``)."""
+    return path.stem.rsplit("-", 1)[0]
+
+
+def _done(lake: Lake) -> Path:
+    return lake.meta_dir / "rollups"
+
+
+def backfill_rollups(con: duckdb.DuckDBPyConnection, lake: Lake) -> int:
+    """Rollups for runs whose events predate a rollup table (a lake written by an older
+    keytrail): without them, queries that read whole days from a rollup would miss those days.
+    A run is done once every rollup table has been derived for it (marked in
+    ``_keytrail/rollups/``). Returns the rows written."""
+    done = _done(lake)
+    done.mkdir(exist_ok=True)
+    runs = {_run_of(f) for f in lake.files("events")} - {p.name for p in done.iterdir()}
+    have = {table: {_run_of(f) for f in lake.files(table)} for table in ROLLUPS} if runs else {}
+    written = 0
+    for ingest_id in sorted(runs):
+        missing = tuple(t for t in ROLLUPS if ingest_id not in have[t])
+        if missing:
+            written += update_rollups(con, lake, ingest_id, missing)
+        (done / ingest_id).touch()
+    return written
+
+
 def rollup_sql(table: str, src: str) -> str:
     """The SELECT that aggregates the events in ``src`` (a table expression) into rollup
     ``table``; ``$ingest_id`` is left as a parameter."""

@@ -3,24 +3,7 @@
 -- The rhythm (events per hour of day over the lookback) comes from the hourly principal rollup
 -- for whole days, and from the events for the two days the lookback's ends cut; the reads
 -- judged are the window's events.
-WITH ev AS (
-    SELECT
-        coalesce(i.identity_id, e.source || ':' || e.principal_id) AS identity_id,
-        e.principal_id,
-        e.outcome,
-        e.secret_id,
-        e.source_ip,
-        e.event_time,
-        hour(e.event_time) AS hour_utc
-    FROM events AS e
-    LEFT JOIN identities AS i USING (source, principal_id)
-    WHERE
-        e.event_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
-        AND e.event_time >= $from
-        AND e.event_time < $to
-        AND e.action = 'read'
-),
-history AS (
+WITH history AS (
     SELECT r.source, r.principal_id, r.hour AS hour_utc, sum(r.events) AS n
     FROM rollup_principal_hours AS r
     WHERE
@@ -50,21 +33,37 @@ totals AS (
     FROM per_hour
     GROUP BY identity_id
     HAVING sum(n) >= $min_baseline
+),
+-- Every principal of a judged identity, also one with no history of its own: the window's
+-- reads then join on plain columns, with no identity worked out per event.
+judged AS (
+    SELECT i.source, i.principal_id, t.identity_id, t.baseline_events
+    FROM identities AS i
+    INNER JOIN totals AS t USING (identity_id)
+    UNION ALL
+    SELECT h.source, h.principal_id, t.identity_id, t.baseline_events
+    FROM (SELECT DISTINCT source, principal_id FROM history) AS h
+    ANTI JOIN identities AS i USING (source, principal_id)
+    INNER JOIN totals AS t ON t.identity_id = h.source || ':' || h.principal_id
 )
 SELECT
-    r.event_time,
-    r.identity_id,
-    r.principal_id,
-    r.secret_id,
-    r.outcome,
-    r.source_ip,
-    r.hour_utc,
+    e.event_time,
+    j.identity_id,
+    e.principal_id,
+    e.secret_id,
+    e.outcome,
+    e.source_ip,
+    hour(e.event_time) AS hour_utc,
     coalesce(h.n, 0) AS baseline_events_in_hour,
-    t.baseline_events,
-    round(coalesce(h.n, 0) / t.baseline_events, 4) AS hour_share
-FROM ev AS r
-INNER JOIN totals AS t USING (identity_id)
-LEFT JOIN per_hour AS h USING (identity_id, hour_utc)
+    j.baseline_events,
+    round(coalesce(h.n, 0) / j.baseline_events, 4) AS hour_share
+FROM events AS e
+INNER JOIN judged AS j USING (source, principal_id)
+LEFT JOIN per_hour AS h ON h.identity_id = j.identity_id AND h.hour_utc = hour(e.event_time)
 WHERE
-    coalesce(h.n, 0) / t.baseline_events < $max_share
-ORDER BY r.event_time, r.identity_id, r.principal_id, r.secret_id, r.outcome, r.source_ip
+    e.event_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
+    AND e.event_time >= $from
+    AND e.event_time < $to
+    AND e.action = 'read'
+    AND coalesce(h.n, 0) / j.baseline_events < $max_share
+ORDER BY e.event_time, j.identity_id, e.principal_id, e.secret_id, e.outcome, e.source_ip
