@@ -25,6 +25,7 @@ from typing import Any
 import duckdb
 import yaml
 
+from queries.lake import Span
 from queries.lake import scoped as lake_scoped
 
 FORENSIC = Path(__file__).with_name("forensic")
@@ -76,8 +77,10 @@ class Query:
     sql: str
     path: Path
     # Timestamp parameters bounding every event the query can match ("from", "to", and an
-    # interval "before" the start it also reads): the run then binds only those days' files
-    # (queries.lake.scoped). The SQL must filter event_date as narrowly itself.
+    # interval "before" the start it also reads; "rollup_days": "lookback" or "all" when whole
+    # days of the lookback, or of both periods, come from rollups and only the edge days from
+    # events): the run binds only those days' files (queries.lake.scoped). The SQL must filter
+    # event_date as narrowly itself.
     events_window: tuple[tuple[str, str], ...] = ()
 
     def param(self, name: str) -> Param | None:
@@ -236,10 +239,13 @@ def load_query(sidecar: Path) -> Query:
     for bound, name in window.items():
         p = next((p for p in params if p.name == name), None)
         kind = "interval" if bound == "before" else "timestamp"
+        if bound == "rollup_days" and name in ("lookback", "all") and "before" in window:
+            continue
         if bound not in ("from", "to", "before") or p is None or p.type != kind:
             raise CatalogueError(
-                f"{where}: events_window maps 'from'/'to' to timestamp parameters and 'before' "
-                f"to an interval parameter, not {bound}: {name}"
+                f"{where}: events_window maps 'from'/'to' to timestamp parameters, 'before' "
+                f"to an interval parameter and 'rollup_days' (with 'before') to lookback or "
+                f"all, not {bound}: {name}"
             )
     cols = [_keys(f"{where}: columns[{i}]", c, _COLUMN_KEYS) for i, c in enumerate(d["columns"])]
     tests = tuple(_case(f"{where}: tests[{i}]", t) for i, t in enumerate(_list(where, d["tests"])))
@@ -370,6 +376,29 @@ def resolve_secret(
     return text
 
 
+def _day(value: object) -> date | None:
+    return value.astimezone(UTC).date() if isinstance(value, datetime) else None
+
+
+def event_spans(query: Query, values: Mapping[str, object]) -> list[Span]:
+    """The days whose event files a run of ``query`` with bound ``values`` may read (see the
+    sidecar's ``events_window``); ``[]`` when the query does not declare them."""
+    window = dict(query.events_window)
+    if not window:
+        return []
+    start, end = values.get(window.get("from", "")), values.get(window.get("to", ""))
+    before = values.get(window.get("before", ""))
+    first, last = _day(start), _day(end)
+    if not isinstance(start, datetime) or not isinstance(before, timedelta):
+        return [(first, last)]
+    edge = _day(start - before)  # the lookback's first day, cut by its start
+    if window.get("rollup_days") == "lookback":  # whole lookback days come from rollups
+        return [(edge, edge), (first, last)]
+    if window.get("rollup_days") == "all" and last is not None:  # and whole window days too
+        return [(edge, edge), (first, first), (last, last)]
+    return [(edge, last)]
+
+
 def run(
     con: duckdb.DuckDBPyConnection, query: Query, given: Mapping[str, object]
 ) -> duckdb.DuckDBPyRelation:
@@ -379,9 +408,4 @@ def run(
         if p.type == "secret" and values[p.name] is not None:
             window = (values.get("from"), values.get("to"))
             values[p.name] = resolve_secret(con, str(values[p.name]), *window)
-    bounds = {k: values[v] for k, v in query.events_window}
-    start, end, before = bounds.get("from"), bounds.get("to"), bounds.get("before")
-    if isinstance(start, datetime) and isinstance(before, timedelta):
-        start -= before  # the query also reads the lookback before its window
-    days = [b.astimezone(UTC).date() if isinstance(b, datetime) else None for b in (start, end)]
-    return lake_scoped(con, days[0], days[1]).sql(query.sql, params=values)
+    return lake_scoped(con, event_spans(query, values)).sql(query.sql, params=values)

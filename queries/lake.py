@@ -61,25 +61,26 @@ _EVENT_FILES = weakref.WeakKeyDictionary()
 _DAY = re.compile(r"(?:^|/)event_date=(\d{4}-\d{2}-\d{2})(?:/|$)")
 
 
-def scoped(
-    con: duckdb.DuckDBPyConnection, first: date | None, last: date | None
-) -> duckdb.DuckDBPyConnection:
-    """A cursor of ``con`` whose ``events`` lists only the files of days ``first``..``last``
-    (either may be None: unbounded), or ``con`` itself when that would drop no file.
+Span = tuple[date | None, date | None]  # first and last day, inclusive; None: unbounded
+
+
+def scoped(con: duckdb.DuckDBPyConnection, spans: list[Span]) -> duckdb.DuckDBPyConnection:
+    """A cursor of ``con`` whose ``events`` lists only the files of days inside ``spans``, or
+    ``con`` itself when that would drop no file.
 
     The view over every file makes DuckDB check each listed path at every bind (about 20 µs per
     file: 13 ms for a 90-day, 7-manager lake), however narrow the query's date filter. A query
-    that can only match days in a known window binds the files of that window instead; its own
+    that can only match days in known spans binds the files of those days instead; its own
     ``event_date`` filter must be at least as narrow, so the answer cannot change. The narrowed
     view is a temporary view of the cursor: other users of ``con`` still see the whole lake.
     """
     known = _EVENT_FILES.get(con)
-    if known is None or (first is None and last is None):
+    if known is None or not spans or (None, None) in spans:
         return con
     keep = [
         path
         for day, path in known.by_day
-        if (first is None or day >= first) and (last is None or day <= last)
+        if any((lo is None or day >= lo) and (hi is None or day <= hi) for lo, hi in spans)
     ]
     if len(keep) == len(known.by_day):
         return con

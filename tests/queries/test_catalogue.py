@@ -107,6 +107,7 @@ def test_a_good_sidecar_loads(tmp_path: Path) -> None:
         ("title: [", None, "not valid YAML"),
         (SIDECAR + "events_window: {from: who}\n", None, "events_window maps"),
         (SIDECAR + "events_window: {since: who}\n", None, "events_window maps"),
+        (SIDECAR + "events_window: {rollup_days: all}\n", None, "events_window maps"),
     ],
 )
 def test_bad_sidecars_name_the_file_and_the_problem(
@@ -254,9 +255,15 @@ def test_windowed_queries_read_only_their_days_and_answer_the_same(tmp_path: Pat
         everything = con.sql(query.sql, params=values).fetchall()
         assert narrowed == everything, query.id
         assert narrowed, f"{query.id}: the case must match something to prove anything"
-    cursor = scoped(con, date(2026, 3, 3), date(2026, 3, 6))
+    cursor = scoped(con, [(date(2026, 3, 3), date(2026, 3, 6))])
     assert cursor is not con
     assert cursor.sql("SELECT count(*) FROM events").fetchall() == [(29,)]  # 4 days x 7 + 1
     assert con.sql("SELECT count(*) FROM events").fetchall() == [(71,)]  # others see all
-    assert scoped(con, None, None) is con
-    assert scoped(con, date(2026, 1, 1), None) is con  # nothing to leave out
+    assert scoped(con, [(None, None)]) is con
+    assert scoped(con, [(date(2026, 1, 1), None)]) is con  # nothing to leave out
+    edges = scoped(con, [(date(2026, 3, 1), date(2026, 3, 1)), (date(2026, 3, 9), None)])
+    assert edges.sql("SELECT DISTINCT event_date FROM events ORDER BY 1").fetchall() == [
+        (date(2026, 3, 1),),
+        (date(2026, 3, 9),),
+        (date(2026, 3, 10),),
+    ]
