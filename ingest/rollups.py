@@ -157,9 +157,10 @@ _ROLLUP_ORDER = {
     "rollup_pairs": "source, secret_id, principal_id",
     "rollup_daily": "source, event_date, principal_id",
     "rollup_hours": "source, event_date, hour, store",
-    "rollup_reads_daily": "source, event_date, principal_id",
-    "rollup_ips_daily": "source, event_date, principal_id",
-    "rollup_principal_hours": "source, event_date, principal_id",
+    # folded per pair / address / hour over many days: rows of one group sit together
+    "rollup_reads_daily": "source, principal_id, secret_id, event_date",
+    "rollup_ips_daily": "source, principal_id, source_ip, event_date",
+    "rollup_principal_hours": "source, principal_id, hour, event_date",
 }
 
 

@@ -3,6 +3,7 @@
 WITH ev AS (
     SELECT
         coalesce(i.identity_id, e.source || ':' || e.principal_id) AS identity_id,
+        e.source,
         e.principal_id,
         e.credential_id,
         e.secret_id,
@@ -15,7 +16,7 @@ WITH ev AS (
         e.event_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
         AND e.event_time >= $from
         AND e.event_time < $to
-        AND e.outcome IN ('denied', 'success')
+        AND e.outcome = 'denied'
 ),
 marked AS (
     SELECT
@@ -25,7 +26,6 @@ marked AS (
             ELSE 1
         END AS starts_burst
     FROM ev
-    WHERE outcome = 'denied'
     WINDOW w AS (PARTITION BY identity_id ORDER BY event_time)
 ),
 numbered AS (
@@ -55,13 +55,34 @@ bursts AS (
     GROUP BY identity_id, burst
     HAVING count(*) >= $min_denials
 ),
+-- Successes only of the principals behind a burst (every principal of its identity), so the
+-- window's successful events are filtered on a plain column before any identity join.
+suspects AS (
+    SELECT i.source, i.principal_id
+    FROM identities AS i
+    SEMI JOIN bursts AS b USING (identity_id)
+    UNION
+    SELECT DISTINCT e.source, e.principal_id
+    FROM ev AS e
+    SEMI JOIN bursts AS b USING (identity_id)
+),
+succeeded AS (
+    SELECT coalesce(i.identity_id, e.source || ':' || e.principal_id) AS identity_id, e.event_time
+    FROM events AS e
+    SEMI JOIN suspects AS p USING (source, principal_id)
+    LEFT JOIN identities AS i USING (source, principal_id)
+    WHERE
+        e.event_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
+        AND e.event_time >= $from
+        AND e.event_time < $to
+        AND e.outcome = 'success'
+),
 successes AS (
     SELECT b.identity_id, b.burst, count(s.event_time) AS successes_during
     FROM bursts AS b
-    LEFT JOIN ev AS s
+    LEFT JOIN succeeded AS s
         ON
             s.identity_id = b.identity_id
-            AND s.outcome = 'success'
             AND s.event_time BETWEEN b.burst_start AND b.burst_end + $gap
     GROUP BY b.identity_id, b.burst
 )

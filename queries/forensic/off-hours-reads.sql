@@ -45,25 +45,45 @@ judged AS (
     FROM (SELECT DISTINCT source, principal_id FROM history) AS h
     ANTI JOIN identities AS i USING (source, principal_id)
     INNER JOIN totals AS t ON t.identity_id = h.source || ':' || h.principal_id
+),
+-- Hours of the identity's rhythm (at least max_share of its baseline): a read outside them is
+-- flagged. An anti join on these few cells keeps the window's reads on the probe side.
+usual AS (
+    SELECT p.identity_id, p.hour_utc
+    FROM per_hour AS p
+    INNER JOIN totals AS t USING (identity_id)
+    WHERE p.n / t.baseline_events >= $max_share
+),
+flagged AS (
+    SELECT
+        e.event_time,
+        j.identity_id,
+        e.principal_id,
+        e.secret_id,
+        e.outcome,
+        e.source_ip,
+        hour(e.event_time) AS hour_utc,
+        j.baseline_events
+    FROM events AS e
+    INNER JOIN judged AS j USING (source, principal_id)
+    ANTI JOIN usual AS u ON u.identity_id = j.identity_id AND u.hour_utc = hour(e.event_time)
+    WHERE
+        e.event_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
+        AND e.event_time >= $from
+        AND e.event_time < $to
+        AND e.action = 'read'
 )
 SELECT
-    e.event_time,
-    j.identity_id,
-    e.principal_id,
-    e.secret_id,
-    e.outcome,
-    e.source_ip,
-    hour(e.event_time) AS hour_utc,
+    f.event_time,
+    f.identity_id,
+    f.principal_id,
+    f.secret_id,
+    f.outcome,
+    f.source_ip,
+    f.hour_utc,
     coalesce(h.n, 0) AS baseline_events_in_hour,
-    j.baseline_events,
-    round(coalesce(h.n, 0) / j.baseline_events, 4) AS hour_share
-FROM events AS e
-INNER JOIN judged AS j USING (source, principal_id)
-LEFT JOIN per_hour AS h ON h.identity_id = j.identity_id AND h.hour_utc = hour(e.event_time)
-WHERE
-    e.event_date BETWEEN CAST($from AS DATE) AND CAST($to AS DATE)
-    AND e.event_time >= $from
-    AND e.event_time < $to
-    AND e.action = 'read'
-    AND coalesce(h.n, 0) / j.baseline_events < $max_share
-ORDER BY e.event_time, j.identity_id, e.principal_id, e.secret_id, e.outcome, e.source_ip
+    f.baseline_events,
+    round(coalesce(h.n, 0) / f.baseline_events, 4) AS hour_share
+FROM flagged AS f
+LEFT JOIN per_hour AS h USING (identity_id, hour_utc)
+ORDER BY f.event_time, f.identity_id, f.principal_id, f.secret_id, f.outcome, f.source_ip
