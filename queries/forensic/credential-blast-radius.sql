@@ -59,8 +59,8 @@ SELECT
     count(*) FILTER (WHERE e.outcome NOT IN ('success', 'denied')) AS other_outcomes,
     min(e.event_time) AS first_time,
     max(e.event_time) AS last_time,
-    list_sort(list_distinct(list(coalesce(i.identity_id, e.source || ':' || e.principal_id))))
-        AS identities,
+    list(DISTINCT coalesce(i.identity_id, e.source || ':' || e.principal_id)
+        ORDER BY coalesce(i.identity_id, e.source || ':' || e.principal_id)) AS identities,
     list(DISTINCT e.source_ip ORDER BY e.source_ip) FILTER (WHERE e.source_ip IS NOT NULL)
         AS source_ips
 FROM hits AS e

@@ -57,7 +57,9 @@ pairs AS (
         max(secret_name) AS secret_name,
         min(first_read) AS first_read,
         CAST(coalesce(sum(reads_in_window), 0) AS BIGINT) AS reads_in_window,
-        list_sort(list_distinct(list(principal_id))) AS principal_ids
+        -- one list aggregate (cheaper than list(DISTINCT ... ORDER BY)); NULL kept, last
+        list_sort(list_distinct(list(principal_id)))
+            || CASE WHEN bool_or(principal_id IS NULL) THEN [NULL] ELSE [] END AS principal_ids
     FROM reads
     GROUP BY identity_id, secret_id
     HAVING min(first_read) >= $from

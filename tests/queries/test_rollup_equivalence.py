@@ -26,7 +26,9 @@ START = datetime(2026, 3, 1, tzinfo=UTC)
 
 def _events(seed: int) -> list[dict[str, Any]]:
     rng = random.Random(seed)
+    # None: a request Vault refused before it knew who made it (no principal at all)
     principals = [("vault", "ent-a"), ("aws", "AIDAA"), ("vault", "ent-b"), ("gcp", "svc-c")]
+    principals += [("vault", None)]
     secrets = [f"vault://p/secret/s{i}" for i in range(60)]
     rows = []
     for n in range(1500):
@@ -53,7 +55,10 @@ def _events(seed: int) -> list[dict[str, Any]]:
 
 
 def _rows(rows: list[tuple[Any, ...]]) -> list[str]:
-    return sorted(repr(tuple(sorted(v) if isinstance(v, list) else v for v in r)) for r in rows)
+    def norm(v: Any) -> Any:
+        return sorted(v, key=repr) if isinstance(v, list) else v
+
+    return sorted(repr(tuple(norm(v) for v in r)) for r in rows)
 
 
 IDENTITIES = [
