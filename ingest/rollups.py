@@ -4,9 +4,7 @@ Whole-lake questions (every principal→secret pair with first/last seen, top se
 readers, daily volumes, per-principal baselines, which hours a store logged anything) would scan
 every event. Instead each ingest run aggregates the events *it* wrote, once, into
 the ``rollup_*`` tables (one file set per run; queries aggregate the partial rows again, which is
-exact for counts, min and max). Only ``rollup_daily.secrets``
-(distinct secrets) is per run: a day split across two runs counts each run's distinct set, and
-the column says so.
+exact for counts, min and max).
 
 ``identities`` is rebuilt after every run from the rollups and the principals snapshots: one row
 per (source, principal_id), mapped to one person or workload across managers:
@@ -124,7 +122,7 @@ _ROLLUP_SQL = {
         GROUP BY source, store, principal_id, secret_id, action, outcome""",
     "rollup_daily": """
         SELECT source, store, event_date, principal_id, action, outcome, count(*) AS events,
-            count(DISTINCT secret_id) AS secrets, $ingest_id AS ingest_id
+            $ingest_id AS ingest_id
         FROM {src}
         GROUP BY source, store, event_date, principal_id, action, outcome""",
     "rollup_hours": """

@@ -19,7 +19,6 @@ Two shapes come out:
 from __future__ import annotations
 
 import codecs
-import gzip
 import hashlib
 import io
 import json
@@ -28,13 +27,19 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, cast
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from isal import igzip, isal_zlib
 
 from ingest.errors import UnreadableInput
+
+# What reading a (possibly compressed) input can raise on damaged data (ISA-L's gzip reader has
+# its own error class next to zlib's).
+_ISAL_ERROR: type[Exception] = getattr(isal_zlib, "error")  # noqa: B009 - untyped in its stubs
+READ_ERRORS: tuple[type[Exception], ...] = (OSError, EOFError, zlib.error, _ISAL_ERROR)
 
 GZIP_MAGIC = b"\x1f\x8b"
 BOMS: tuple[tuple[bytes, str], ...] = (
@@ -135,7 +140,7 @@ def read_text(path: Path) -> str:
     stream, _, _ = open_bytes(path)
     try:
         data = stream.read()
-    except (OSError, EOFError, zlib.error) as exc:
+    except READ_ERRORS as exc:
         raise UnreadableInput(
             f"corrupt or truncated compressed data: {exc}",
             file=str(path),
@@ -221,10 +226,11 @@ def open_bytes_with_raw(
 
 
 def _gunzip(raw: IO[bytes]) -> IO[bytes]:
-    """A gzip reader that closes the underlying file with itself."""
-    stream = gzip.GzipFile(fileobj=raw, mode="rb")
-    stream.myfileobj = raw  # type: ignore[assignment]
-    return stream  # type: ignore[return-value]
+    """A gzip reader that closes the underlying file with itself. ISA-L's: about three times
+    faster than zlib's, which matters for CloudTrail's S3 objects and rotated logs."""
+    stream: Any = igzip.IGzipFile(fileobj=raw, mode="rb")  # type: ignore[no-untyped-call]
+    stream.myfileobj = raw
+    return cast(IO[bytes], stream)
 
 
 def first_line(path: Path) -> str:
@@ -232,7 +238,7 @@ def first_line(path: Path) -> str:
     stream, _, _ = open_bytes(path)
     try:
         return stream.readline().decode("utf-8", errors="replace")
-    except (OSError, EOFError, zlib.error) as exc:
+    except READ_ERRORS as exc:
         raise UnreadableInput(f"corrupt gzip stream: {exc}", file=str(path)) from exc
     finally:
         stream.close()
@@ -243,7 +249,7 @@ def sniff(path: Path) -> Sniffed:
     stream, encoding, gzipped = open_bytes(path)
     try:
         head_bytes = stream.read(SNIFF_BYTES)
-    except (OSError, EOFError, zlib.error) as exc:
+    except READ_ERRORS as exc:
         raise UnreadableInput(f"corrupt gzip stream: {exc}", file=str(path)) from exc
     finally:
         stream.close()
@@ -302,7 +308,7 @@ def iter_line_blocks(
         while True:
             try:
                 chunk = stream.read(block_bytes)
-            except (OSError, EOFError, zlib.error) as exc:
+            except READ_ERRORS as exc:
                 raise UnreadableInput(
                     f"input ends in the middle of a gzip stream after {consumed} bytes: {exc}",
                     file=str(path),
@@ -380,7 +386,7 @@ def iter_document_records(path: Path) -> Iterator[DocRecord]:
     stream, _, _ = open_bytes(path)
     try:
         text = stream.read().decode("utf-8", errors="replace")
-    except (OSError, EOFError, zlib.error) as exc:
+    except READ_ERRORS as exc:
         raise UnreadableInput(f"corrupt gzip stream: {exc}", file=str(path)) from exc
     finally:
         stream.close()
