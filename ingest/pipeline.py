@@ -35,7 +35,7 @@ from ingest.lake import Lake, rows_to_table
 from ingest.redact import Redactor, load_or_create_key
 from ingest.snapshots import SNAPSHOT_SOURCES, SnapshotDoc, SnapshotSource
 from ingest.sources import AUDIT_SOURCES
-from ingest.sources.base import AuditAdapter, AuditSource
+from ingest.sources.base import AuditAdapter, AuditSource, take_raw
 
 T = TypeVar("T")
 # How events are ordered in a file: partition first, then tables.yml's sort (secret_id, event_time).
@@ -672,11 +672,13 @@ class Ingest:
         con.execute("DROP TABLE entries")
         if events.num_rows == 0:
             return
-        raw = adapter.raw_column(events)
-        events = events.drop_columns(["raw_override"]).append_column("raw", raw)
+        text = adapter.text  # this block's lines (the next feed replaces them)
 
         def finish_and_write() -> None:
+            # Sorted while narrow, then each row's raw text taken once, already in order.
             ordered = events.take(pc.sort_indices(events, sort_keys=_EVENT_ORDER))
+            raw = take_raw(ordered, text)
+            ordered = ordered.drop_columns(["raw_override"]).append_column("raw", raw)
             done = self._to_events(adapter.postprocess(ordered), origin, adapter.source)
             self.lake.write("events", done, self.ingest_id, presorted=True)
 
@@ -912,12 +914,13 @@ class Ingest:
 
 def _concat_parts(
     parts: list[tuple[int, pa.Array, pa.Array]],
-) -> tuple[pa.Array, pa.Array, pa.Array]:
+) -> tuple[pa.Array, pa.Array | pa.ChunkedArray, pa.Array]:
     if len(parts) == 1:
         idx, lines, numbers = parts[0]
         return pa.array(np.full(len(lines), idx, dtype=np.int32)), lines, numbers
     file_idx = np.concatenate([np.full(len(lines), i, dtype=np.int32) for i, lines, _ in parts])
-    lines = pa.concat_arrays([lines for _, lines, _ in parts])
+    # The lines stay in their per-file chunks: concatenating them copied every byte of text.
+    lines = pa.chunked_array([lines for _, lines, _ in parts], pa.string())
     numbers = pa.concat_arrays([numbers for _, _, numbers in parts])
     return pa.array(file_idx), lines, numbers
 

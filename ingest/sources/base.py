@@ -33,6 +33,7 @@ from ingest.redact import Redactor
 
 class AuditAdapter(Protocol):
     source: str
+    text: pa.Array  # the lines of the block last fed (raw text is taken from them by ``bidx``)
 
     def feed(self, file_idx: int | pa.Array, lines: pa.Array, line_numbers: pa.Array) -> pa.Table:
         """Parse a block into ``entries``/``disp``; return its quarantine rows
@@ -41,10 +42,6 @@ class AuditAdapter(Protocol):
 
     def finish(self) -> bool:
         """Settle what is still held back; True when ``entries``/``disp`` were produced."""
-        ...
-
-    def raw_column(self, events: pa.Table) -> pa.Array:
-        """The raw text of each event row selected from ``entries``."""
         ...
 
     def postprocess(self, events: pa.Table) -> pa.Table:
@@ -205,9 +202,6 @@ class SqlAdapter:
 
     def finish(self) -> bool:
         return False
-
-    def raw_column(self, events: pa.Table) -> pa.Array:
-        return take_raw(events, self.text)
 
     def postprocess(self, events: pa.Table) -> pa.Table:
         if not self.fan_out:

@@ -27,7 +27,6 @@ from ingest.sources.base import (
     chunked_batch,
     load_sql,
     quarantined,
-    take_raw,
 )
 
 SOURCE = "vault"
@@ -186,10 +185,6 @@ class VaultAudit:
         self._has_pending = False
         self.text = pa.array([], pa.string())
         return True
-
-    def raw_column(self, events: pa.Table) -> pa.Array:
-        """The raw text of each event row: its override, else its line in the current block."""
-        return take_raw(events, self.text)
 
     def postprocess(self, events: pa.Table) -> pa.Table:
         """Structural redaction of rows from log_raw=true devices; drops the helper column."""
