@@ -30,6 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ingest import rollups, scanners, sniff
+from ingest import schema as lake_schema
 from ingest.errors import IngestError, UnknownFormat, UnreadableInput
 from ingest.lake import Lake, rows_to_table
 from ingest.redact import Redactor, load_or_create_key
@@ -38,8 +39,9 @@ from ingest.sources import AUDIT_SOURCES
 from ingest.sources.base import AuditAdapter, AuditSource, take_raw
 
 T = TypeVar("T")
-# How events are ordered in a file: partition first, then tables.yml's sort (secret_id, event_time).
-_EVENT_ORDER = [(c, "ascending") for c in ("event_date", "secret_id", "event_time")]
+# How a block's events are ordered for the writer: its one source, then by day (the other
+# partition key), then tables.yml's sort within a file.
+_EVENT_ORDER = [(c, "ascending") for c in ("event_date", *lake_schema.load()["events"].sort)]
 QUARANTINE_RAW_CHARS = 2048
 SNAPSHOT_LINES_MAX_BYTES = 64 << 20  # JSON-lines snapshot exports are read whole; logs never are
 SOURCES = tuple(dict.fromkeys([s.name for s in AUDIT_SOURCES] + [s.name for s in SNAPSHOT_SOURCES]))
