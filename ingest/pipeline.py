@@ -665,20 +665,40 @@ class Ingest:
             rep.skipped += n
             rep.skipped_reasons[reason] = rep.skipped_reasons.get(reason, 0) + n
         con.execute("INSERT INTO seen SELECT event_id FROM disp WHERE disposition = 'event'")
-        # Unsorted: the writer thread sorts (off the parsing thread, which is the bottleneck).
-        events = con.sql(
-            "SELECT e.* EXCLUDE (original, quarantine_reason), d.event_date "
-            "FROM entries e JOIN disp d ON e.rowid = d.r AND d.disposition = 'event'"
-        ).to_arrow_table()
+        entries = adapter.entries
+        if entries is None:
+            # Unsorted: the writer thread sorts (off the parsing thread, which is the bottleneck).
+            events = con.sql(
+                "SELECT e.* EXCLUDE (original, quarantine_reason), d.event_date "
+                "FROM entries e JOIN disp d ON e.rowid = d.r AND d.disposition = 'event'"
+            ).to_arrow_table()
+            con.execute("DROP TABLE entries")
+        else:
+            # Entries are Arrow already: DuckDB orders the event rows on their narrow sort keys
+            # (file and line last, so equal keys keep one order), Arrow takes them once.
+            keys = ", ".join(f"e.{c}" for c, _ in _EVENT_ORDER[1:])
+            picked = con.sql(
+                "SELECT d.r, d.event_date FROM disp d JOIN entries e ON e.r = d.r "
+                f"WHERE d.disposition = 'event' ORDER BY d.event_date, {keys}, e.file_idx, e.line"
+            ).to_arrow_table()
+            con.unregister("entries")
+            adapter.entries = None
+            events = entries.take(picked.column("r")).drop_columns(
+                ["original", "quarantine_reason", "r"]
+            )
+            events = events.append_column("event_date", picked.column("event_date"))
         con.execute("DROP TABLE disp")
-        con.execute("DROP TABLE entries")
         if events.num_rows == 0:
             return
         text = adapter.text  # this block's lines (the next feed replaces them)
+        presorted = entries is not None
 
         def finish_and_write() -> None:
             # Sorted while narrow, then each row's raw text taken once, already in order.
-            ordered = events.take(pc.sort_indices(events, sort_keys=_EVENT_ORDER))
+            if presorted:
+                ordered = events
+            else:
+                ordered = events.take(pc.sort_indices(events, sort_keys=_EVENT_ORDER))
             raw = take_raw(ordered, text)
             ordered = ordered.drop_columns(["raw_override"]).append_column("raw", raw)
             done = self._to_events(adapter.postprocess(ordered), origin, adapter.source)

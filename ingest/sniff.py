@@ -307,7 +307,7 @@ def iter_line_blocks(
     try:
         while True:
             try:
-                chunk = stream.read(block_bytes)
+                chunk = _read_up_to(stream, block_bytes)
             except READ_ERRORS as exc:
                 raise UnreadableInput(
                     f"input ends in the middle of a gzip stream after {consumed} bytes: {exc}",
@@ -339,6 +339,24 @@ def iter_line_blocks(
             on_sha256(raw.raw.finish())  # type: ignore[attr-defined]
     finally:
         stream.close()
+
+
+READ_BYTES = 4 << 20
+
+
+def _read_up_to(stream: IO[bytes], size: int) -> bytes:
+    """Up to ``size`` bytes, read in pieces of at most ``READ_BYTES``: one ``read(64 MiB)`` of a
+    2 MB file allocates and returns 64 MiB to the kernel each time (measured on 507 hourly Azure
+    blobs: 1.6 s of system time for 1.1 GB, 0.05 s this way)."""
+    pieces: list[bytes] = []
+    got = 0
+    while got < size:
+        piece = stream.read(min(READ_BYTES, size - got))
+        if not piece:
+            break
+        pieces.append(piece)
+        got += len(piece)
+    return pieces[0] if len(pieces) == 1 else b"".join(pieces)
 
 
 def _count_byte(data: bytes | memoryview, byte: int) -> int:

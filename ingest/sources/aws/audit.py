@@ -213,7 +213,7 @@ class CloudTrailAudit(SqlAdapter):
             self._batches_seen = True
         bad = quarantined(con)
         # One disposition per record: no fan-out rows here (the placeholder is for SqlAdapter's).
-        disp = DISPOSITION_SQL.replace("$heads_only", "")
+        disp = DISPOSITION_SQL.replace("$heads_only", "").replace("$row", "rowid")
         con.execute(f"CREATE OR REPLACE TEMP TABLE disp AS {disp}")
         return bad
 

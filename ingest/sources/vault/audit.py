@@ -125,6 +125,7 @@ class VaultAudit:
     """
 
     source = SOURCE
+    entries: pa.Table | None = None  # ``entries`` is always a temp table here
 
     def __init__(
         self, con: duckdb.DuckDBPyConnection, store: str | None, redactor: Redactor
