@@ -709,9 +709,8 @@ class Ingest:
 
     def _to_events(self, fresh: pa.Table, origin: pa.Array, source: str) -> pa.Table:
         n = fresh.num_rows
-        raw = self.redactor.redact_series(pl.from_arrow(fresh.column("raw")))  # type: ignore[arg-type]
         cols: dict[str, Any] = {name: fresh.column(name) for name in fresh.column_names}
-        cols["raw"] = raw.to_arrow()
+        cols["raw"] = self.redactor.redact_arrow(fresh.column("raw"))
         cols["source"] = pa.array([source] * n, pa.string())
         cols["origin_file"] = pc.take(origin, fresh.column("file_idx"))
         cols["origin_line"] = fresh.column("line")

@@ -39,14 +39,18 @@ src AS (
         END AS body
     FROM cut
 ),
+parsed0 AS (
+    SELECT *, try(from_json(body, $shape)) AS j0 FROM src
+),
 parsed AS (
     -- BigQuery sink rows name the payload `protopayload_auditlog` (same fields inside): parsed
-    -- under the LogEntry name, so the shape (and the parse cost) is not doubled.
-    SELECT *,
-        try(from_json(CASE WHEN contains(body, '"protopayload_auditlog"')
-                           THEN replace(body, '"protopayload_auditlog"', '"protoPayload"')
-                           ELSE body END, $shape)) AS j
-    FROM src
+    -- again under the LogEntry name, so the shape (and the parse cost) is not doubled, and only
+    -- rows without a protoPayload are searched for it.
+    SELECT * EXCLUDE (j0),
+        CASE WHEN j0.protoPayload IS NULL AND contains(body, '"protopayload_auditlog"')
+             THEN try(from_json(replace(body, '"protopayload_auditlog"', '"protoPayload"'), $shape))
+             ELSE j0 END AS j
+    FROM parsed0
 ),
 fields AS (
     SELECT *,
