@@ -25,6 +25,7 @@ from typing import Any, Protocol
 
 import duckdb
 import numpy as np
+import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -94,16 +95,23 @@ def load_sql(path: Path, shapes: dict[str, dict[str, Any]]) -> str:
     return text
 
 
-def take_raw(events: pa.Table, text: pa.Array) -> pa.Array:
-    """``raw_override`` where set, else the record's line in the current block."""
+def take_raw(events: pa.Table, text: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """``raw_override`` where set, else the record's line in the current block.
+
+    Gathered by polars, whose strings are views: the lines are not copied until the one
+    exact-size copy into the result (Arrow's take first concatenated a packed block's chunks,
+    then grew its output buffer by reallocation: three copies of every raw text)."""
     override = events.column("raw_override").combine_chunks()
     if override.null_count == 0:
         return override
     idx = pc.fill_null(events.column("bidx").combine_chunks(), 0)
-    taken = pc.take(text, idx) if len(text) else pa.nulls(len(idx), pa.string())
-    if override.null_count == len(override):  # the common case: no record differs from its line
-        return taken
-    return pc.if_else(pc.is_null(override), taken, override)
+    if not len(text):
+        return pa.nulls(len(idx), pa.string())
+    taken = pl.Series("raw", text).gather(pl.Series("idx", idx))
+    if override.null_count != len(override):  # rare: records that differ from their line
+        over = pl.Series("over", override)
+        taken = pl.select(pl.when(over.is_null()).then(taken).otherwise(over)).to_series()
+    return taken.to_arrow().cast(pa.string())
 
 
 def map_block(
