@@ -14,6 +14,7 @@ import os
 import queue
 import re
 import secrets
+import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -35,7 +36,7 @@ from ingest.errors import IngestError, UnknownFormat, UnreadableInput
 from ingest.lake import Lake, rows_to_table
 from ingest.redact import Redactor, load_or_create_key
 from ingest.snapshots import SNAPSHOT_SOURCES, SnapshotDoc, SnapshotSource
-from ingest.sources import AUDIT_SOURCES
+from ingest.sources import AUDIT_SOURCES, audit_source
 from ingest.sources.base import AuditAdapter, AuditSource, take_raw
 
 T = TypeVar("T")
@@ -189,6 +190,9 @@ def detect(path: Path, shaped: sniff.Sniffed, forced: str | None) -> tuple[str, 
         return forced or "", "empty"  # the last page of an API export, {"Records": []}
     for audit in audits:
         if audit.looks_like(first):
+            host = audit_source(audit.hosted_by) if audit.hosted_by and not forced else None
+            if host is not None and host.looks_like(first):
+                return host.name, "audit"  # a shared export: its lines are routed one by one
             return audit.name, "audit"
     if (
         shaped.shape == "lines"
@@ -517,12 +521,42 @@ class Ingest:
         )
 
     def _run_audit(self, audit: AuditSource, planned: list[_Planned]) -> None:
+        reports = [p.report for p in planned]
+        total = sum(r.bytes for r in reports)
+        guests = [
+            g
+            for g in AUDIT_SOURCES
+            if g.hosted_by == audit.name and g.claims is not None and not self.forced_source
+        ]
+        if not guests:
+            self._feed_audit(audit, reports, prefetch(self._packed(planned)), total)
+            return
+        # Lines of guest sources (GKE entries in a Cloud Logging sink) are set aside in Arrow IPC
+        # files on disk, so memory stays bounded, then fed to the guest's adapter.
+        with tempfile.TemporaryDirectory(dir=self.lake.meta_dir, prefix="routed-") as tmp:
+            spills = {g.name: _Spill(Path(tmp) / f"{g.name}.arrows") for g in guests}
+            blocks = _routed(prefetch(self._packed(planned)), guests, spills)
+            self._feed_audit(audit, reports, blocks, total)
+            for guest in guests:
+                spill = spills[guest.name]
+                if spill.close():
+                    for i, n in spill.per_file.items():
+                        reports[i].note = _join_note(reports[i].note, f"{n:,} {guest.name} records")
+                    # Their files are read already: progress stays at the end.
+                    blocks = spill.blocks(self.block_bytes, done=total)
+                    self._feed_audit(guest, reports, blocks, total)
+
+    def _feed_audit(
+        self,
+        audit: AuditSource,
+        reports: list[FileReport],
+        blocks: Iterable[tuple[pa.Array, pa.Array, pa.Array, int]],
+        total: int,
+    ) -> None:
         adapter = audit.make(self.con, self.store, self.redactor)
         seen = _Seen(self.con, self.lake, adapter.source)
-        reports = [p.report for p in planned]
         origin = pa.array([str(r.path) for r in reports], pa.string())
-        total = sum(r.bytes for r in reports)
-        for file_idx, lines, numbers, done in prefetch(self._packed(planned)):
+        for file_idx, lines, numbers, done in blocks:
             counts = np.bincount(file_idx.to_numpy(zero_copy_only=False), minlength=len(reports))
             for i in np.flatnonzero(counts):
                 reports[i].records_read += int(counts[i])
@@ -931,6 +965,84 @@ class Ingest:
             for r in reports
         ]
         self.lake.write("ingest_log", rows_to_table("ingest_log", rows), self.ingest_id)
+
+
+class _Spill:
+    """Lines set aside for another source, in an Arrow IPC stream on disk."""
+
+    SCHEMA = pa.schema([("file_idx", pa.int32()), ("line", pa.int64()), ("text", pa.string())])
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.rows = 0
+        self.per_file: dict[int, int] = {}
+        self._writer: pa.ipc.RecordBatchStreamWriter | None = None
+
+    def add(self, file_idx: pa.Array, lines: pa.Array, numbers: pa.Array) -> None:
+        if self._writer is None:
+            self._writer = pa.ipc.new_stream(str(self.path), self.SCHEMA)
+        batch = pa.table([file_idx.cast(pa.int32()), numbers, lines], schema=self.SCHEMA)
+        self._writer.write_table(batch)
+        self.rows += batch.num_rows
+        for i, n in _count_by(batch, "file_idx").items():
+            self.per_file[i] = self.per_file.get(i, 0) + n
+
+    def close(self) -> bool:
+        """Finish writing; True when there is something to read back."""
+        if self._writer is not None:
+            self._writer.close()
+        return self.rows > 0
+
+    def blocks(
+        self, block_bytes: int, done: int
+    ) -> Iterator[tuple[pa.Array, pa.Array, pa.Array, int]]:
+        with pa.ipc.open_stream(str(self.path)) as reader:
+            parts: list[pa.RecordBatch] = []
+            size = 0
+            for batch in reader:
+                parts.append(batch)
+                size += batch.nbytes
+                if size >= block_bytes:
+                    yield self._block(parts, done)
+                    parts, size = [], 0
+            if parts:
+                yield self._block(parts, done)
+
+    @staticmethod
+    def _block(parts: list[pa.RecordBatch], done: int) -> tuple[pa.Array, pa.Array, pa.Array, int]:
+        table = pa.Table.from_batches(parts)
+        return (
+            table.column("file_idx").combine_chunks(),
+            table.column("text"),
+            table.column("line").combine_chunks(),
+            done,
+        )
+
+
+def _routed(
+    blocks: Iterable[tuple[pa.Array, pa.Array, pa.Array, int]],
+    guests: list[AuditSource],
+    spills: dict[str, _Spill],
+) -> Iterator[tuple[pa.Array, pa.Array, pa.Array, int]]:
+    """The host's blocks without the lines a guest source claims (those go to its spill)."""
+    for file_idx, lines, numbers, done in blocks:
+        keep = np.ones(len(lines), dtype=bool)
+        for guest in guests:
+            assert guest.claims is not None
+            mine = guest.claims(lines) & keep
+            if mine.any():
+                sel = pa.array(mine)
+                spills[guest.name].add(file_idx.filter(sel), lines.filter(sel), numbers.filter(sel))
+                keep &= ~mine
+        if keep.all():
+            yield file_idx, lines, numbers, done
+        elif keep.any():
+            sel = pa.array(keep)
+            yield file_idx.filter(sel), lines.filter(sel), numbers.filter(sel), done
+
+
+def _join_note(note: str, extra: str) -> str:
+    return f"{note}; {extra}" if note else extra
 
 
 def _concat_parts(

@@ -106,7 +106,8 @@ def test_every_entry_is_a_cloud_audit_logentry(
         assert p["@type"] == "type.googleapis.com/google.cloud.audit.AuditLog"
         assert TIME_RE.match(e["timestamp"]) and TIME_RE.match(e["receiveTimestamp"])
         assert e["receiveTimestamp"] > e["timestamp"]
-        assert re.fullmatch(r"[0-9a-f]{11,}", e["insertId"])
+        # GKE writes the Kubernetes audit ID (a UUID) as insertId
+        assert re.fullmatch(r"[0-9a-f]{11,}|[0-9a-f-]{36}", e["insertId"])
         assert p["authenticationInfo"]
 
 
@@ -143,6 +144,9 @@ def test_fake_values_only(entries: list[dict[str, Any]]) -> None:
         if ip not in ("private", "gce-internal-ip"):
             assert any(ipaddress.ip_address(ip) in net for net in FAKE_NETS), ip
         email = p["authenticationInfo"].get("principalEmail", "")
+        if p["serviceName"] == "k8s.io":  # Kubernetes user names (GKE, FORMATS §7)
+            assert email.startswith("system:serviceaccount:payments:"), email
+            continue
         assert email.endswith(("@example.com", ".iam.gserviceaccount.com")) or not email
         assert "acme-" in e["logName"]
 
@@ -223,8 +227,17 @@ def test_ingests_completely(sink: tuple[Path, list[Path]], tmp_path: Path) -> No
         "AND source_action NOT IN ('ListSecrets', 'ListLocations'))"
     ).fetchall()
     assert nulls == 0
-    ((stores,),) = con.sql("SELECT list(DISTINCT store ORDER BY store) FROM events").fetchall()
+    ((stores,),) = con.sql(
+        "SELECT list(DISTINCT store ORDER BY store) FROM events WHERE source = 'gcp'"
+    ).fetchall()
     assert stores == ["acme-data-5678", "acme-prod-1234"]
+    # GKE's k8s.io entries in the same sink files became events of the k8s source.
+    ((gke, clusters),) = con.sql(
+        "SELECT count(*), list(DISTINCT store) FROM events WHERE source = 'k8s'"
+    ).fetchall()
+    assert gke > 0 and clusters == ["acme-prod-gke"]
+    routed = sum(int(f.note.split()[0].replace(",", "")) for f in report.files if f.note)
+    assert routed >= gke
     ((numbers,),) = con.sql(
         "SELECT count(*) FROM events WHERE secret_id LIKE 'gcp://projects/1%'"
     ).fetchall()

@@ -63,6 +63,12 @@ class AuditSource:
     make: Callable[[duckdb.DuckDBPyConnection, str | None, Redactor], AuditAdapter]
     default_store: str | None = None  # when the records do not name their instance
     priority: int = 100  # detection order: lower first (specific shapes before general ones)
+    # Records of this source that travel inside another source's files (GKE's k8s.io entries in
+    # a Cloud Logging sink, next to Secret Manager's): ``hosted_by`` names that source, and
+    # ``claims`` picks this source's lines out of one of its blocks (a boolean per line). The
+    # pipeline routes each line to one of the two, whichever record its file starts with.
+    hosted_by: str | None = None
+    claims: Callable[[pa.Array | pa.ChunkedArray], np.ndarray] | None = None
 
 
 def chunked_batch(file_idx: int | pa.Array, lines: pa.Array, line_numbers: pa.Array) -> pa.Table:

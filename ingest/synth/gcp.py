@@ -272,6 +272,8 @@ class _Stream:
         rng = self.rng
         service, method, log, suffix = rng.choice(_OTHER)
         project = PROJECTS[0][0] if rng.random() < 0.8 else PROJECTS[1][0]
+        if service == "k8s.io":
+            return log, self.gke(ns, project, method, suffix.format(n=rng.randint(1, 40)))
         res = f"projects/{project}" + ("/" + suffix.format(n=rng.randint(1, 40)) if suffix else "")
         line = (
             f'{{"insertId":"{self.insert_id()}","logName":"projects/{project}/logs/'
@@ -284,6 +286,34 @@ class _Stream:
             f'"type":"audited_resource"}},"severity":"INFO","timestamp":"{self.fmt(ns)}"}}\n'
         )  # fmt: skip
         return log, line
+
+    def gke(self, ns: int, project: str, method: str, path: str) -> str:
+        """A GKE audit entry as Cloud Logging writes it next to Secret Manager's (FORMATS §7):
+        a pod's Kubernetes service account reading a Secret of its namespace."""
+        rng = self.rng
+        app = rng.choice(("api", "worker", "billing"))
+        op = (
+            f"{rng.getrandbits(32):08x}-{rng.getrandbits(16):04x}-4{rng.getrandbits(12):03x}-"
+            f"8{rng.getrandbits(12):03x}-{rng.getrandbits(48):012x}"
+        )
+        return (
+            f'{{"insertId":"{op}","labels":{{"authorization.k8s.io/decision":"allow",'
+            f'"authorization.k8s.io/reason":"RBAC: allowed by RoleBinding \\"{app}-read/payments'
+            f'\\" of Role \\"secret-reader\\" to ServiceAccount \\"{app}/payments\\""}},'
+            f'"logName":"projects/{project}/logs/cloudaudit.googleapis.com%2Fdata_access",'
+            f'"operation":{{"first":true,"id":"{op}","last":true,"producer":"k8s.io"}},'
+            f'"protoPayload":{{"@type":"type.googleapis.com/google.cloud.audit.AuditLog",'
+            f'"authenticationInfo":{{"principalEmail":"system:serviceaccount:payments:{app}"}},'
+            f'"authorizationInfo":[{{"granted":true,"permission":"{method}",'
+            f'"resource":"core/v1/{path}"}}],"methodName":"{method}","requestMetadata":'
+            f'{{"callerIp":"10.20.{rng.randint(0, 9)}.{rng.randint(2, 250)}",'
+            f'"callerSuppliedUserAgent":"{app}/v1.4 (linux/amd64) kubernetes/$Format"}},'
+            f'"resourceName":"core/v1/{path}","serviceName":"k8s.io","status":{{}}}},'
+            f'"receiveTimestamp":"{self.fmt(ns + 90_000_000)}","resource":{{"labels":'
+            f'{{"cluster_name":"acme-prod-gke","location":"europe-west1",'
+            f'"project_id":"{project}"}},"type":"k8s_cluster"}},"severity":"INFO",'
+            f'"timestamp":"{self.fmt(ns)}"}}\n'
+        )  # fmt: skip
 
 
 _Out = gzip.GzipFile | BufferedWriter

@@ -428,9 +428,74 @@ def test_skip_reasons_land_in_ingest_log(tmp_path: Path) -> None:
     assert (rep.events_written, rep.skipped) == (1, 3)
     assert rep.skipped_reasons == {
         "out of scope: compute.googleapis.com": 1,
-        "out of scope: k8s.io": 1,
+        # the k8s.io entry went to the k8s source, which skips it for its own reason
+        "Kubernetes audit event on secretmanager/SecretManagerService "
+        "(only Secrets are in scope)": 1,
         "out of scope: not an audit log entry": 1,
     }
+    assert rep.note == "1 k8s records"
+
+
+def _gke_read(n: int) -> dict[str, Any]:
+    """A GKE audit LogEntry: a service account reads a Kubernetes Secret (FORMATS §7)."""
+    return {
+        "insertId": f"gke-{n}",
+        "logName": "projects/acme-prod-1234/logs/cloudaudit.googleapis.com%2Fdata_access",
+        "operation": {"id": f"0f3a9c2e-1111-4222-8333-{n:012d}", "producer": "k8s.io",
+                      "first": True, "last": True},
+        "protoPayload": {
+            "@type": "type.googleapis.com/google.cloud.audit.AuditLog",
+            "authenticationInfo": {"principalEmail": "system:serviceaccount:payments:api"},
+            "authorizationInfo": [{"granted": True, "permission": "io.k8s.core.v1.secrets.get",
+                                   "resource": "core/v1/namespaces/payments/secrets/db-creds"}],
+            "methodName": "io.k8s.core.v1.secrets.get",
+            "requestMetadata": {"callerIp": "10.20.0.5", "callerSuppliedUserAgent": "api/v1.0"},
+            "resourceName": "core/v1/namespaces/payments/secrets/db-creds",
+            "serviceName": "k8s.io",
+            "status": {},
+        },
+        "resource": {"type": "k8s_cluster", "labels": {
+            "cluster_name": "prod-eu", "location": "europe-west1", "project_id": "acme-prod-1234"}},
+        "timestamp": f"2026-11-02T09:00:{n:02d}.000212Z",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("gke_first", [True, False])
+def test_a_sink_mixing_gke_and_secret_manager_entries_feeds_both_sources(
+    tmp_path: Path, gke_first: bool
+) -> None:
+    # One data_access sink holds GKE's k8s.io entries next to Secret Manager's. Whichever comes
+    # first, each line goes to its own source: none is skipped as the other's.
+    gke = [_gke_read(n) for n in range(3)]
+    sm = [entry(insertId=f"sm-{n}") for n in range(4)]
+    recs = gke + sm if gke_first else sm + gke
+    src = tmp_path / "in" / "sink.json.gz"
+    src.parent.mkdir()
+    src.write_bytes(gzip.compress("".join(json.dumps(r) + "\n" for r in recs).encode()))
+    (rep,) = run_ingest([src], tmp_path / "lake").files
+    assert rep.kind == "gcp-audit"
+    assert (rep.records_read, rep.events_written, rep.skipped) == (7, 7, 0)
+    assert rep.balanced() and rep.note == "3 k8s records"
+    con = connect(tmp_path / "lake")
+    rows = con.sql(
+        "SELECT source, action, secret_id, origin_line FROM events ORDER BY origin_line"
+    ).fetchall()
+    lines = {True: (1, 2, 3), False: (5, 6, 7)}[gke_first]
+    assert [r[3] for r in rows if r[0] == "k8s"] == list(lines)
+    assert {r[2] for r in rows if r[0] == "k8s"} == {"k8s://prod-eu/payments/db-creds"}
+    assert sum(1 for r in rows if r[0] == "gcp" and r[1] == "read") == 4
+    # The same file again adds nothing (file hash); its lines re-read add no duplicate event.
+    again = run_ingest([src], tmp_path / "lake").files[0]
+    assert again.status == "already ingested"
+
+
+def test_a_forced_source_reads_the_whole_file(tmp_path: Path) -> None:
+    src = tmp_path / "in" / "sink.json"
+    src.parent.mkdir()
+    src.write_text(json.dumps(_gke_read(1)) + "\n" + json.dumps(entry()) + "\n")
+    (rep,) = run_ingest([src], tmp_path / "lake", source="gcp").files
+    assert (rep.events_written, rep.skipped, rep.note) == (1, 1, "")
+    assert rep.skipped_reasons == {"out of scope: k8s.io": 1}
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,9 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ingest.redact import Redactor
 from ingest.sources.base import (
@@ -73,7 +75,7 @@ SHAPE: dict[str, Any] = {
         "methodName": _V,
         "resourceName": _V,
         "status": {"code": "INTEGER", "message": _V},
-        "authenticationInfo": {"principalEmail": _V},
+        "authenticationInfo": {"principalEmail": _V, "principalSubject": _V},
         "requestMetadata": {"callerIp": _V, "callerSuppliedUserAgent": _V},
     },
     # AKS: Azure resource log
@@ -210,6 +212,24 @@ def make_adapter(
     return K8sAudit(con, store, redactor)
 
 
+def gke_lines(lines: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Which lines of a Cloud Logging export are GKE audit entries (``protoPayload.serviceName``
+    ``k8s.io``): a substring scan, then a regex on the few candidates."""
+    found = np.zeros(len(lines), dtype=bool)
+    candidates = pc.match_substring(lines, '"k8s.io"')
+    if not pc.any(candidates).as_py():
+        return found
+    idx = pc.indices_nonzero(candidates)
+    sure = pc.match_substring_regex(pc.take(lines, idx), r'"serviceName"\s*:\s*"k8s\.io"')
+    found[idx.filter(sure).to_numpy()] = True
+    return found
+
+
 AUDIT = AuditSource(
-    name=SOURCE, looks_like=looks_like, make=make_adapter, default_store=DEFAULT_STORE
+    name=SOURCE,
+    looks_like=looks_like,
+    make=make_adapter,
+    default_store=DEFAULT_STORE,
+    hosted_by="gcp",
+    claims=gke_lines,
 )

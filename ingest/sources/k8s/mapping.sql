@@ -67,7 +67,10 @@ fields AS (
                                          WHEN rn[3] <> 'namespaces' AND len(rn) >= 4 THEN nullif(rn[4], '') END
              ELSE coalesce(nullif(e.objectRef.name, ''), nullif(e.requestObject.metadata.name, ''))
         END AS name,
-        CASE WHEN kind = 'gke' THEN o.protoPayload.authenticationInfo.principalEmail
+        -- GKE: principalEmail; callers federated without an email (workload identity
+        -- federation) are named by principalSubject only.
+        CASE WHEN kind = 'gke' THEN coalesce(nullif(o.protoPayload.authenticationInfo.principalEmail, ''),
+                                             nullif(o.protoPayload.authenticationInfo.principalSubject, ''))
              ELSE e.user.username END AS username,
         CASE WHEN kind = 'gke' THEN o.protoPayload.requestMetadata.callerIp
              ELSE e.sourceIPs[1] END AS ip,
