@@ -537,11 +537,17 @@ class Ingest:
             spills = {g.name: _Spill(Path(tmp) / f"{g.name}.arrows") for g in guests}
             blocks = _routed(prefetch(self._packed(planned)), guests, spills)
             self._feed_audit(audit, reports, blocks, total)
+            host_read = [r.records_read for r in reports]
             for guest in guests:
                 spill = spills[guest.name]
                 if spill.close():
                     for i, n in spill.per_file.items():
-                        reports[i].note = _join_note(reports[i].note, f"{n:,} {guest.name} records")
+                        if host_read[i]:  # a mixed file: the note says how its lines split
+                            note = f"{n:,} {guest.name} records"
+                            reports[i].note = _join_note(reports[i].note, note)
+                        else:  # every record was the guest's: the file is the guest's
+                            reports[i].source = guest.name
+                            reports[i].kind = f"{guest.name}-audit"
                     # Their files are read already: progress stays at the end.
                     blocks = spill.blocks(self.block_bytes, done=total)
                     self._feed_audit(guest, reports, blocks, total)

@@ -489,6 +489,41 @@ def test_a_sink_mixing_gke_and_secret_manager_entries_feeds_both_sources(
     assert again.status == "already ingested"
 
 
+def test_gke_entries_in_siem_envelopes_are_routed_too(tmp_path: Path) -> None:
+    # {"message": "<LogEntry as a JSON string>"}: the k8s mapping unwraps it, so it gets them.
+    recs = [{"message": json.dumps(_gke_read(n))} for n in range(3)] + [entry()]
+    src = tmp_path / "in" / "siem.json"
+    src.parent.mkdir()
+    src.write_text("".join(json.dumps(r) + "\n" for r in recs))
+    (rep,) = run_ingest([src], tmp_path / "lake").files
+    assert (rep.records_read, rep.events_written, rep.skipped, rep.quarantined) == (4, 4, 0, 0)
+    assert rep.note == "3 k8s records"
+
+
+def test_lines_the_k8s_source_cannot_read_stay_with_gcp(tmp_path: Path) -> None:
+    # A GKE row of a BigQuery export (protopayload_auditlog) and a syslog-prefixed GKE line:
+    # the k8s mapping reads neither, so they are not routed; gcp skips them with its reason
+    # (never a quarantine row for a well-formed record).
+    bq = {"insertId": "bq-gke", "timestamp": "2026-11-02T09:00:00Z",
+          "logName": "projects/acme-prod-1234/logs/cloudaudit.googleapis.com%2Fdata_access",
+          "protopayload_auditlog": {**_gke_read(1)["protoPayload"]}}  # fmt: skip
+    prefixed = "<134>Nov  2 09:00:00 fwd gcp: " + json.dumps(_gke_read(2))
+    src = tmp_path / "in" / "mixed.json"
+    src.parent.mkdir()
+    src.write_text(json.dumps(entry()) + "\n" + json.dumps(bq) + "\n" + prefixed + "\n")
+    (rep,) = run_ingest([src], tmp_path / "lake").files
+    assert (rep.events_written, rep.skipped, rep.quarantined, rep.note) == (1, 2, 0, "")
+    assert rep.skipped_reasons == {"out of scope: k8s.io": 2}
+
+
+def test_a_file_of_gke_entries_only_is_reported_as_k8s(tmp_path: Path) -> None:
+    src = tmp_path / "in" / "gke.json"
+    src.parent.mkdir()
+    src.write_text("".join(json.dumps(_gke_read(n)) + "\n" for n in range(2)))
+    (rep,) = run_ingest([src], tmp_path / "lake").files
+    assert (rep.source, rep.kind, rep.events_written, rep.note) == ("k8s", "k8s-audit", 2, "")
+
+
 def test_a_forced_source_reads_the_whole_file(tmp_path: Path) -> None:
     src = tmp_path / "in" / "sink.json"
     src.parent.mkdir()
