@@ -15,6 +15,7 @@ import hashlib
 import itertools
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -163,7 +164,8 @@ class Lake:
 
     @contextlib.contextmanager
     def writer_lock(self) -> Iterator[None]:
-        """Exclusive ingest lock; stale ``*.parquet.tmp`` of a crashed run are removed under it."""
+        """Exclusive ingest lock; what a crashed run left (``*.parquet.tmp`` files, ``routed-*``
+        spill directories of lines set aside for another source) is removed under it."""
         lock_path = self.meta_dir / "ingest.lock"
         with lock_path.open("a+") as fh:
             try:
@@ -175,6 +177,8 @@ class Lake:
                 ) from exc
             for tmp in self.root.rglob("*.parquet.tmp"):
                 tmp.unlink(missing_ok=True)
+            for spill in self.meta_dir.glob("routed-*"):
+                shutil.rmtree(spill, ignore_errors=True)
             try:
                 yield
             finally:

@@ -62,3 +62,15 @@ def test_event_files_carry_bloom_filters_on_lookup_columns(tmp_path: Path) -> No
         col = rg.column(names.index(name))
         has_bloom = col.bloom_filter_offset is not None and col.bloom_filter_offset > 0
         assert has_bloom == (name in wanted), name
+
+
+def test_the_writer_lock_removes_what_a_crashed_run_set_aside(tmp_path: Path) -> None:
+    lake = Lake.open(tmp_path / "lake", create=True)
+    spill = lake.meta_dir / "routed-x1y2"  # lines a killed run had routed to another source
+    spill.mkdir()
+    (spill / "k8s.arrows").write_bytes(b"partial")
+    keep = lake.meta_dir / "routing-notes"  # not ours: left alone
+    keep.mkdir()
+    with lake.writer_lock():
+        assert not spill.exists()
+    assert keep.exists()
