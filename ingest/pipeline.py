@@ -32,7 +32,7 @@ import pyarrow.compute as pc
 
 from ingest import rollups, scanners, sniff
 from ingest import schema as lake_schema
-from ingest.errors import IngestError, UnknownFormat, UnreadableInput
+from ingest.errors import IngestError, UnknownFormat
 from ingest.lake import Lake, rows_to_table
 from ingest.redact import Redactor, load_or_create_key
 from ingest.snapshots import SNAPSHOT_SOURCES, SnapshotDoc, SnapshotSource
@@ -640,17 +640,7 @@ class Ingest:
         cut column-wise by DuckDB; ``origin_line`` is then the record's ordinal, since every
         record sits on line 1. None for pretty-printed or broken documents (the Python path
         keeps real line numbers and reports where the syntax breaks)."""
-        stream, _, _ = sniff.open_bytes(path)
-        try:
-            text = stream.read().decode("utf-8", errors="replace")
-        except sniff.READ_ERRORS as exc:
-            raise UnreadableInput(
-                f"corrupt or truncated compressed data: {exc}",
-                file=str(path),
-                hint="the file was damaged while copying; fetch it again",
-            ) from exc
-        finally:
-            stream.close()
+        text = sniff.read_text(path)
         if "\n" in text.strip():
             return None
         # Runs on the reader thread: its own connection (a DuckDB connection is not shared
